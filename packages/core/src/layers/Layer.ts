@@ -1,0 +1,23 @@
+import type * as tf from '@tensorflow/tfjs-core';
+
+/** What every layer is told on a forward pass. */
+export interface ApplyContext {
+  /** Training mode: strategies sample, dropout drops. */
+  readonly training: boolean;
+  /** The network's step counter; every random draw of a forward pass derives its seed from it. */
+  readonly step: number;
+}
+
+/** One layer of a sequential network. Shapes exclude the batch dimension. */
+export interface Layer {
+  readonly name: string;
+  readonly type: string;
+  readonly inputShape: readonly number[];
+  readonly outputShape: readonly number[];
+  /** Forward pass. Call inside `tf.tidy`; the caller owns the returned tensor. `x` is not disposed. */
+  apply(x: tf.Tensor, ctx: ApplyContext): tf.Tensor;
+  /** The tensors an optimizer may change (scores of slot layers, weights of learned layers). */
+  readonly trainableVariables: readonly tf.Variable[];
+  /** Frees every tensor the layer owns. */
+  dispose(): void;
+}

@@ -1,0 +1,177 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { SlotConfigError } from '../errors';
+import { INIT_SCHEMES, fans, initBounds, seededUniform, type InitScheme, type WeightLayerKind } from '../init';
+import { deriveSeed } from '../seeds';
+import { argmaxSelection, type SelectionStrategy } from '../selection';
+import { gatherOptions, straightThroughSelect } from '../straightThrough';
+import { requireInteger, requireOneOf, requireSeed } from '../validate';
+import type { ApplyContext, Layer } from './Layer';
+
+/** Options shared by `SlotDense` and `SlotConv2D`. */
+export interface SlotLayerOptions {
+  /** Number of fixed random options per connection (including the zero option, if any). */
+  readonly k: number;
+  /** The selection plugin (rho). */
+  readonly strategy: SelectionStrategy;
+  /** Base seed of the network. Options, scores and every draw derive from `(seed, layerIndex)`. */
+  readonly seed: number;
+  /** Position among the network's slot layers. @default 0 */
+  readonly layerIndex?: number;
+  /** @default 'paper' */
+  readonly init?: InitScheme;
+  /** Make the last of the K options exactly 0 (sparse slot machine). @default false */
+  readonly zeroOption?: boolean;
+  /**
+   * Options drawn by a weight-sharing policy: `[...S, K]` or `[K]`. The layer takes ownership.
+   * @default per-connection options U(-bound, bound) drawn from `(seed, layerIndex)`
+   */
+  readonly options?: tf.Tensor;
+  /** @default `${type}_${layerIndex}` */
+  readonly name?: string;
+}
+
+/**
+ * A layer whose weight of shape S is chosen, per connection, among K fixed random options
+ * (`options`, never trained) by K learned scores (`scores`, the only trainable tensor).
+ */
+export abstract class SlotLayer implements Layer {
+  abstract readonly type: 'slotDense' | 'slotConv2d';
+  readonly name: string;
+  readonly k: number;
+  readonly layerIndex: number;
+  readonly seed: number;
+  readonly init: InitScheme;
+  readonly zeroOption: boolean;
+  readonly strategy: SelectionStrategy;
+  /** Shape S of the ordinary weight. */
+  readonly weightShape: readonly number[];
+  /** The fixed options, `[...S, K]` or `[K]` when shared. Never updated; owned by the layer. */
+  readonly options: tf.Tensor;
+  /** The scores `[...S, K]`: the only trainable tensor. Owned by the layer. */
+  readonly scores: tf.Variable;
+  /** U(-weightBound, weightBound) is where per-connection options are drawn from. */
+  readonly weightBound: number;
+
+  protected constructor(
+    kind: WeightLayerKind,
+    weightShape: readonly number[],
+    options: SlotLayerOptions,
+    readonly inputShape: readonly number[],
+    readonly outputShape: readonly number[],
+  ) {
+    this.k = requireInteger('k', options.k, 1);
+    this.layerIndex = requireInteger('layerIndex', options.layerIndex ?? 0, 0);
+    this.seed = requireSeed('seed', options.seed);
+    this.init = requireOneOf('init', options.init ?? 'paper', INIT_SCHEMES);
+    this.zeroOption = options.zeroOption ?? false;
+    if (this.zeroOption && this.k < 2) {
+      throw new SlotConfigError('k', 'an integer >= 2 when zeroOption is true (one of the K options is the zero)', this.k);
+    }
+    if (!options.strategy || typeof options.strategy.select !== 'function') {
+      throw new SlotConfigError('strategy', 'a SelectionStrategy object with a select(scores, ctx) method', options.strategy);
+    }
+    this.strategy = options.strategy;
+    this.weightShape = weightShape;
+    this.name = options.name ?? `${kind === 'dense' ? 'slotDense' : 'slotConv2d'}_${this.layerIndex}`;
+
+    const { fanIn, fanOut } = fans(weightShape);
+    const bounds = initBounds(this.init, kind, fanIn, fanOut);
+    this.weightBound = bounds.weightBound;
+    const scoreShape = [...weightShape, this.k];
+
+    const drawn = options.options ?? drawSlotOptions(scoreShape, bounds.weightBound, this.seed, this.layerIndex);
+    checkOptionsShape(drawn, scoreShape, this.name);
+    this.options = tf.keep(this.zeroOption ? withZeroOption(drawn) : drawn);
+    if (this.options !== drawn) drawn.dispose();
+
+    const initialScores = seededUniform(scoreShape, 0, bounds.scoreBound, deriveSeed(this.seed, 'scores', this.layerIndex));
+    this.scores = tf.variable(initialScores, true);
+    initialScores.dispose();
+  }
+
+  /** The ordinary op with an effective weight of shape S. */
+  protected abstract applyWeight(x: tf.Tensor, weight: tf.Tensor): tf.Tensor;
+
+  get trainableVariables(): readonly tf.Variable[] {
+    return [this.scores];
+  }
+
+  /**
+   * The weight used on this forward pass, with the straight-through score gradient.
+   * Training: the strategy chooses; otherwise the argmax network (unless the strategy asks for itself).
+   * Call inside `tf.tidy`; the caller owns the result.
+   */
+  effectiveWeight(ctx: ApplyContext): tf.Tensor {
+    const useStrategy = ctx.training || this.strategy.evalSelection === 'strategy';
+    const selectionContext = {
+      training: ctx.training,
+      seed: deriveSeed(this.seed, 'select', this.layerIndex, ctx.step),
+      layerIndex: this.layerIndex,
+      step: ctx.step,
+    };
+    return straightThroughSelect(this.scores, this.options, (s) =>
+      useStrategy ? this.strategy.select(s, selectionContext) : argmaxSelection(s),
+    );
+  }
+
+  apply(x: tf.Tensor, ctx: ApplyContext): tf.Tensor {
+    checkInputShape(x, this.inputShape, this.name);
+    return tf.tidy(() => this.applyWeight(x, this.effectiveWeight(ctx)));
+  }
+
+  /** int32 `[...S]`: the argmax choice per connection. The caller owns the result. */
+  selectedIndices(): tf.Tensor {
+    return tf.tidy(() => argmaxSelection(this.scores));
+  }
+
+  /** The argmax network's weight `[...S]` as a plain tensor (no gradient). The caller owns it. */
+  selectedWeight(): tf.Tensor {
+    return tf.tidy(() => gatherOptions(this.options, argmaxSelection(this.scores)));
+  }
+
+  /** Replaces the scores (e.g. from a checkpoint). The values are copied; `scores` is not disposed. */
+  setScores(scores: tf.Tensor): void {
+    checkOptionsShape(scores, this.scores.shape, `${this.name}.scores`, false);
+    this.scores.assign(scores);
+  }
+
+  dispose(): void {
+    this.options.dispose();
+    this.scores.dispose();
+  }
+}
+
+/**
+ * Per-connection options `[...S, K]` from U(-bound, bound), reproducible from `(seed, layerIndex)`.
+ * The caller owns the returned tensor.
+ */
+export function drawSlotOptions(shape: readonly number[], bound: number, seed: number, layerIndex: number): tf.Tensor {
+  return seededUniform(shape, -bound, bound, deriveSeed(seed, 'options', layerIndex));
+}
+
+/** The same options with the last of the K set to exactly 0. The caller owns the result. */
+export function withZeroOption(options: tf.Tensor): tf.Tensor {
+  const k = options.shape[options.rank - 1]!;
+  return tf.tidy(() => {
+    const mask = tf.concat([tf.ones([k - 1]), tf.zeros([1])]);
+    // negative options times 0 give -0; adding +0 makes the zero option exactly +0
+    return tf.add(tf.mul(options, mask), tf.scalar(0));
+  });
+}
+
+function checkOptionsShape(t: tf.Tensor, full: readonly number[], name: string, allowShared = true): void {
+  const k = full[full.length - 1];
+  const shared = allowShared && t.rank === 1 && t.shape[0] === k;
+  if (!shared && !(t.rank === full.length && t.shape.every((d, i) => d === full[i]))) {
+    const expected = `a tensor of shape [${full.join(', ')}]${allowShared ? ` or [${k}]` : ''}`;
+    throw new SlotConfigError(name, expected, `shape [${t.shape.join(', ')}]`);
+  }
+}
+
+/** Throws a `SlotConfigError` unless `x` is `[batch, ...expected]`. */
+export function checkInputShape(x: tf.Tensor, expected: readonly number[], name: string): void {
+  const ok = x.rank === expected.length + 1 && expected.every((d, i) => x.shape[i + 1] === d);
+  if (!ok) {
+    throw new SlotConfigError(`input of ${name}`, `shape [batch, ${expected.join(', ')}]`, `shape [${x.shape.join(', ')}]`);
+  }
+}

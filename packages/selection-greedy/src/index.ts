@@ -1,0 +1,2 @@
+export { createGreedyStrategy } from './createGreedyStrategy';
+export type { GreedyOptions } from './createGreedyStrategy';

@@ -1,0 +1,2 @@
+export { createProbabilisticStrategy } from './createProbabilisticStrategy';
+export type { ProbabilisticOptions, ResolvedProbabilisticOptions } from './createProbabilisticStrategy';

@@ -1,0 +1,3 @@
+export { setTestBackend, testBackend } from './setTestBackend';
+export { expectNoTensorLeak } from './expectNoTensorLeak';
+export { maxAbsDiff } from './maxAbsDiff';

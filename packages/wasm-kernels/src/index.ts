@@ -1,0 +1,1 @@
+export { registerWasmKernels } from './registerWasmKernels';

@@ -1,0 +1,1 @@
+export { createGlobalSharing, createLayerSharing, createNoSharing } from './createWeightSharing';
