@@ -8,5 +8,8 @@ import { backendProject } from './tools/vitest/projects';
 export default defineConfig({
   test: {
     projects: [backendProject('cpu'), backendProject('wasm')],
+    // the JSON report is what .ci/run counts passed and failed tests from
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-output/vitest.json' },
   },
 });

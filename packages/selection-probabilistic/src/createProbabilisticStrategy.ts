@@ -40,7 +40,7 @@ export function createProbabilisticStrategy(options: ProbabilisticOptions = {}):
       tf.tidy(() => {
         const k = scores.shape[scores.rank - 1]!;
         const probabilities = resolved.normalize === 'softmax' ? tf.softmax(scores) : proportional(scores);
-        const cdf = tf.cumsum(probabilities, -1);
+        const cdf = tf.cumsum(probabilities, scores.rank - 1); // tf.cumsum takes no negative axis
         const u = tf.randomUniform(scores.shape.slice(0, -1), 0, 1, 'float32', ctx.seed);
         // The option drawn is the number of CDF entries below u; rounding can leave cdf[K-1] < 1.
         const below = tf.sum(tf.cast(tf.less(cdf, tf.expandDims(u, -1)), 'int32'), -1);

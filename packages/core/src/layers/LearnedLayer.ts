@@ -46,7 +46,7 @@ export abstract class LearnedLayer implements Layer {
     if (options.initialWeight) {
       const given = options.initialWeight;
       if (given.rank !== weightShape.length || !given.shape.every((d, i) => d === weightShape[i])) {
-        throw new SlotConfigError(`${this.name}.initialWeight`, `shape [${weightShape.join(', ')}]`, `shape [${given.shape.join(', ')}]`);
+        throw new SlotConfigError(`${this.name}.initialWeight`, `shape [${weightShape.join(', ')}]`, given.shape);
       }
       initial = tf.clone(given);
     } else {

@@ -164,7 +164,7 @@ function checkOptionsShape(t: tf.Tensor, full: readonly number[], name: string, 
   const shared = allowShared && t.rank === 1 && t.shape[0] === k;
   if (!shared && !(t.rank === full.length && t.shape.every((d, i) => d === full[i]))) {
     const expected = `a tensor of shape [${full.join(', ')}]${allowShared ? ` or [${k}]` : ''}`;
-    throw new SlotConfigError(name, expected, `shape [${t.shape.join(', ')}]`);
+    throw new SlotConfigError(name, expected, t.shape);
   }
 }
 
@@ -172,6 +172,6 @@ function checkOptionsShape(t: tf.Tensor, full: readonly number[], name: string, 
 export function checkInputShape(x: tf.Tensor, expected: readonly number[], name: string): void {
   const ok = x.rank === expected.length + 1 && expected.every((d, i) => x.shape[i + 1] === d);
   if (!ok) {
-    throw new SlotConfigError(`input of ${name}`, `shape [batch, ${expected.join(', ')}]`, `shape [${x.shape.join(', ')}]`);
+    throw new SlotConfigError(`input of ${name}`, `shape [batch, ${expected.join(', ')}]`, x.shape);
   }
 }

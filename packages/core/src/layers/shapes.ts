@@ -11,13 +11,13 @@ export function conv2dOutputShape(
   padding: Padding,
 ): number[] {
   if (inputShape.length !== 3) {
-    throw new SlotConfigError(`input of ${name}`, 'shape [height, width, channels]', `[${inputShape.join(', ')}]`);
+    throw new SlotConfigError(`input of ${name}`, 'shape [height, width, channels]', inputShape);
   }
   const [h, w] = inputShape as [number, number, number];
   const oh = padding === 'same' ? h : h - kernelSize + 1;
   const ow = padding === 'same' ? w : w - kernelSize + 1;
   if (oh < 1 || ow < 1) {
-    throw new SlotConfigError(`input of ${name}`, `height and width >= ${kernelSize} for 'valid' padding`, `[${inputShape.join(', ')}]`);
+    throw new SlotConfigError(`input of ${name}`, `height and width >= ${kernelSize} for 'valid' padding`, inputShape);
   }
   return [oh, ow, filters];
 }
@@ -25,7 +25,7 @@ export function conv2dOutputShape(
 /** The number of input units of a dense layer: its input must be flat. */
 export function denseInputUnits(name: string, inputShape: readonly number[]): number {
   if (inputShape.length !== 1) {
-    throw new SlotConfigError(`input of ${name}`, "a flat shape [units] (add a { type: 'flatten' } layer first)", `[${inputShape.join(', ')}]`);
+    throw new SlotConfigError(`input of ${name}`, "a flat shape [units] (add a { type: 'flatten' } layer first)", inputShape);
   }
   return inputShape[0]!;
 }

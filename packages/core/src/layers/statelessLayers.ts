@@ -49,7 +49,7 @@ export class MaxPool2D extends StatelessLayer {
   ) {
     requireInteger('poolSize', poolSize, 1);
     if (inputShape.length !== 3) {
-      throw new SlotConfigError(`input of ${name}`, 'shape [height, width, channels]', `[${inputShape.join(', ')}]`);
+      throw new SlotConfigError(`input of ${name}`, 'shape [height, width, channels]', inputShape);
     }
     const [h, w, c] = inputShape as [number, number, number];
     super(name, inputShape, [Math.floor(h / poolSize), Math.floor(w / poolSize), c]);

@@ -59,7 +59,7 @@ export function planLayers(inputShape: readonly number[], layers: readonly Layer
         break;
       case 'maxPool2d': {
         const pool = requireInteger(`${field}.poolSize`, spec.poolSize ?? 2, 1);
-        if (shape.length !== 3) throw new SlotConfigError(`input of ${name}`, 'shape [height, width, channels]', `[${shape.join(', ')}]`);
+        if (shape.length !== 3) throw new SlotConfigError(`input of ${name}`, 'shape [height, width, channels]', shape);
         outputShape = [Math.floor(shape[0]! / pool), Math.floor(shape[1]! / pool), shape[2]!];
         break;
       }

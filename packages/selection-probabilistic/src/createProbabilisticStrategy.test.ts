@@ -1,0 +1,111 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { SlotConfigError, argmaxSelection, createNetwork } from '@slot-machines/core';
+import { expectNoTensorLeak } from '@slot-machines/test-utils';
+import { describe, expect, it } from 'vitest';
+import { createProbabilisticStrategy } from './createProbabilisticStrategy';
+
+const ctx = (seed: number) => ({ training: true, seed, layerIndex: 0, step: 0 });
+
+/** Draw counts per option over `n` connections that all hold the scores `row`. */
+function drawCounts(row: number[], n: number, seed: number, normalize: 'softmax' | 'proportional'): number[] {
+  const strategy = createProbabilisticStrategy({ normalize });
+  const picks = tf.tidy(() => strategy.select(tf.tile(tf.tensor2d([row]), [n, 1]), ctx(seed)));
+  const counts = new Array(row.length).fill(0) as number[];
+  for (const k of picks.dataSync()) counts[k]! += 1;
+  picks.dispose();
+  return counts;
+}
+
+/** Pearson's chi-square statistic of `counts` against probabilities `p` (options with p = 0 must have no draws). */
+function chiSquare(counts: number[], p: number[]): number {
+  const n = counts.reduce((a, b) => a + b, 0);
+  return counts.reduce((sum, c, k) => (p[k]! === 0 ? sum : sum + (c - n * p[k]!) ** 2 / (n * p[k]!)), 0);
+}
+
+const softmax = (row: number[]) => {
+  const e = row.map(Math.exp);
+  const z = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / z);
+};
+
+// chi-square critical value for 3 degrees of freedom at p = 0.001
+const CHI2_3DF_999 = 16.27;
+
+describe('createProbabilisticStrategy', () => {
+  const row = [0.5, 1.0, -0.3, 2.0];
+
+  it('draws with the frequencies of softmax(s) (chi-square, fixed seed)', () => {
+    const counts = drawCounts(row, 40_000, 17, 'softmax');
+    expect(chiSquare(counts, softmax(row))).toBeLessThan(CHI2_3DF_999);
+    // and the test has power: the same draws are far from uniform probabilities
+    expect(chiSquare(counts, [0.25, 0.25, 0.25, 0.25])).toBeGreaterThan(1000);
+  });
+
+  it("draws p ∝ max(s, 0) with normalize: 'proportional', never a non-positive score", () => {
+    const counts = drawCounts(row, 40_000, 18, 'proportional');
+    expect(counts[2]).toBe(0);
+    const p = [0.5 / 3.5, 1 / 3.5, 0, 2 / 3.5];
+    // two free cells here, but the 3-df bound is only looser; the uniform check shows power
+    expect(chiSquare(counts, p)).toBeLessThan(CHI2_3DF_999);
+    expect(chiSquare(counts, softmax(row))).toBeGreaterThan(100);
+    // all scores <= 0: uniform
+    const flat = drawCounts([-1, -2, 0, -0.5], 40_000, 19, 'proportional');
+    expect(chiSquare(flat, [0.25, 0.25, 0.25, 0.25])).toBeLessThan(CHI2_3DF_999);
+  });
+
+  it('equals greedy selection when the scores are very peaked', () => {
+    const strategy = createProbabilisticStrategy();
+    const scores = tf.tidy(() => tf.mul(tf.oneHot(tf.randomUniform([30, 20], 0, 5, 'int32', 3), 5), 60));
+    const greedy = argmaxSelection(scores);
+    for (let seed = 0; seed < 20; seed++) {
+      const drawn = strategy.select(scores, ctx(seed));
+      expect(Array.from(drawn.dataSync())).toEqual(Array.from(greedy.dataSync()));
+      drawn.dispose();
+    }
+    scores.dispose();
+    greedy.dispose();
+  });
+
+  it('repeats draws for the same seed and changes them for another', () => {
+    const strategy = createProbabilisticStrategy();
+    const scores = tf.randomUniform([50, 40, 8], 0, 1, 'float32', 2);
+    const draw = (seed: number) => tf.tidy(() => Array.from(strategy.select(scores, ctx(seed)).dataSync()));
+    expect(draw(5)).toEqual(draw(5));
+    const a = draw(5);
+    const b = draw(6);
+    expect(a.filter((v, i) => v !== b[i]).length).toBeGreaterThan(1000);
+    scores.dispose();
+  });
+
+  it('samples while training and uses the argmax network at test time unless evalMode is sample', () => {
+    const layers = [{ type: 'slotDense', units: 30 }] as const;
+    const make = (evalMode: 'argmax' | 'sample') =>
+      createNetwork({ inputShape: [20], layers: [...layers], k: 8, seed: 4, strategy: createProbabilisticStrategy({ evalMode }) });
+    const x = tf.randomNormal([2, 20], 0, 1, 'float32', 1);
+    const net = make('argmax');
+    const plain = net.extract();
+    const out = (n: typeof net, training: boolean, step: number) => tf.tidy(() => Array.from(n.apply(x, { training, step }).dataSync()));
+    expect(out(net, false, 1)).toEqual(out(plain, false, 1));
+    expect(out(net, true, 1)).not.toEqual(out(plain, false, 1));
+    const sampling = make('sample');
+    expect(out(sampling, false, 1)).not.toEqual(out(plain, false, 1));
+    for (const n of [net, plain, sampling]) n.dispose();
+    x.dispose();
+  });
+
+  it('rejects unknown options by name', () => {
+    expect(() => createProbabilisticStrategy({ normalize: 'sparsemax' as never })).toThrow(SlotConfigError);
+    expect(() => createProbabilisticStrategy({ normalize: 'sparsemax' as never })).toThrow(
+      "normalize: expected 'softmax' or 'proportional', got 'sparsemax'",
+    );
+    expect(() => createProbabilisticStrategy({ evalMode: 'mean' as never })).toThrow("evalMode: expected 'argmax' or 'sample', got 'mean'");
+  });
+
+  it('leaks no tensor', async () => {
+    const scores = tf.randomUniform([4, 3, 5], -1, 1, 'float32', 1);
+    for (const normalize of ['softmax', 'proportional'] as const) {
+      await expectNoTensorLeak(() => createProbabilisticStrategy({ normalize }).select(scores, ctx(1)));
+    }
+    scores.dispose();
+  });
+});
