@@ -18,6 +18,8 @@ export interface Layer {
   apply(x: tf.Tensor, ctx: ApplyContext): tf.Tensor;
   /** The tensors an optimizer may change (scores of slot layers, weights of learned layers). */
   readonly trainableVariables: readonly tf.Variable[];
+  /** Every variable the layer owns by a short name (`scores`, `weight`), trainable or not. Do not dispose. */
+  variables(): Record<string, tf.Variable>;
   /** Frees every tensor the layer owns. */
   dispose(): void;
 }

@@ -64,6 +64,10 @@ export abstract class LearnedLayer implements Layer {
     return this.trainable ? [this.weight] : [];
   }
 
+  variables(): Record<string, tf.Variable> {
+    return { weight: this.weight };
+  }
+
   apply(x: tf.Tensor, _ctx: ApplyContext): tf.Tensor {
     checkInputShape(x, this.inputShape, this.name);
     return tf.tidy(() => this.applyWeight(x, this.weight));

@@ -96,6 +96,10 @@ export abstract class SlotLayer implements Layer {
     return [this.scores];
   }
 
+  variables(): Record<string, tf.Variable> {
+    return { scores: this.scores };
+  }
+
   /**
    * The weight used on this forward pass, with the straight-through score gradient.
    * Training: the strategy chooses; otherwise the argmax network (unless the strategy asks for itself).

@@ -14,6 +14,9 @@ abstract class StatelessLayer implements Layer {
     readonly outputShape: readonly number[],
   ) {}
   abstract apply(x: tf.Tensor, ctx: ApplyContext): tf.Tensor;
+  variables(): Record<string, tf.Variable> {
+    return {};
+  }
   dispose(): void {}
 }
 

@@ -184,3 +184,26 @@ describe('bad configuration', () => {
     });
   });
 });
+
+describe('named variables', () => {
+  it('names every variable by layer and loads them back with shape checks', () => {
+    const net = createNetwork({
+      inputShape: [6],
+      layers: [{ type: 'slotDense', units: 4 }, { type: 'relu' }, { type: 'dense', units: 2 }],
+      k: 3,
+      seed: 1,
+      strategy: argmaxStrategy,
+    });
+    const names = Object.keys(net.namedVariables());
+    expect(names).toEqual(['slotDense_0/scores', 'dense_1/weight']);
+    const other = createNetwork({ ...net.config, seed: 2, strategy: argmaxStrategy });
+    other.loadVariables(net.namedVariables());
+    expect(values(other.namedVariables())).toEqual(values(net.namedVariables()));
+    const bad = tf.zeros([2, 2]);
+    expect(() => other.loadVariables({ 'dense_1/weight': bad })).toThrow(/^dense_1\/weight: expected a tensor of shape \[4, 2\], got \[2, 2\]$/);
+    expect(() => other.loadVariables({ nope: bad })).toThrow(/^variables: expected names of this network's variables/);
+    bad.dispose();
+    net.dispose();
+    other.dispose();
+  });
+});

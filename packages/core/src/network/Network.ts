@@ -113,6 +113,29 @@ export class Network {
     return Object.fromEntries(this.slotLayers.map((l) => [l.name, l.scores]));
   }
 
+  /**
+   * Every variable of the network by a stable name, `${layer}/scores` or `${layer}/weight`, in layer
+   * order: what a checkpoint stores. The network's own variables: do not dispose.
+   */
+  namedVariables(): Record<string, tf.Variable> {
+    return Object.fromEntries(
+      this.layers.flatMap((layer) => Object.entries(layer.variables()).map(([short, v]) => [`${layer.name}/${short}`, v] as const)),
+    );
+  }
+
+  /** Assigns variables by the names of `namedVariables()` (values copied). Unknown names and shapes throw. */
+  loadVariables(values: Readonly<Record<string, tf.Tensor>>): void {
+    const own = this.namedVariables();
+    for (const [name, value] of Object.entries(values)) {
+      const target = own[name];
+      if (!target) throw new SlotConfigError('variables', `names of this network's variables (${Object.keys(own).join(', ')})`, name);
+      if (value.rank !== target.rank || !value.shape.every((d, i) => d === target.shape[i])) {
+        throw new SlotConfigError(name, `a tensor of shape [${target.shape.join(', ')}]`, value.shape);
+      }
+      target.assign(value.dtype === target.dtype ? value : tf.cast(value, target.dtype));
+    }
+  }
+
   /** Replaces the scores of the named slot layers (values copied). Unknown names throw. */
   setScores(scores: Readonly<Record<string, tf.Tensor>>): void {
     const byName = new Map(this.slotLayers.map((l) => [l.name, l]));

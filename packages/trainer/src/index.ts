@@ -1,0 +1,16 @@
+export type { Batch, BatchProvider } from './BatchProvider';
+export { createMemoryCheckpointStore } from './CheckpointStore';
+export type { CheckpointStore } from './CheckpointStore';
+export { evaluate } from './evaluate';
+export type { Evaluation } from './evaluate';
+export type { BestEpoch, EpochMetrics } from './metrics';
+export { recipeDefaults } from './recipe';
+export type { RecipeDefaults } from './recipe';
+export { decodeTensorFile, encodeTensorFile } from './safetensors';
+export type { TensorFile } from './safetensors';
+export { PAPER_SCHEDULE, learningRateAt } from './schedule';
+export type { Schedule } from './schedule';
+export { SGD } from './SGD';
+export type { SGDOptions } from './SGD';
+export { networkDescription, train } from './train';
+export type { CheckpointState, StepProgress, TrainConfig, TrainOptions, TrainResult } from './train';

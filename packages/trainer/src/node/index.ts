@@ -1,0 +1,3 @@
+export { createFileCheckpointStore } from './createFileCheckpointStore';
+export { writeFileAtomic } from './writeFileAtomic';
+export { writeMetricsLog } from './writeMetricsLog';
