@@ -43,7 +43,8 @@ export function architecture(id: ArchitectureId, flavour: Flavour = 'slot', opti
   if (!FLAVOURS.includes(flavour)) throw new SlotConfigError('flavour', "one of 'slot', 'learned', 'random'", flavour);
   const dense = (units: number): LayerSpec => ({ type: flavour === 'learned' ? 'dense' : 'slotDense', units });
   if (id === 'lenet-300-100') {
-    return { id, inputShape: [784], layers: [dense(300), { type: 'relu' }, dense(100), { type: 'relu' }, dense(10)] };
+    // MNIST images arrive as [28, 28, 1]: flatten to the 784 inputs of the paper's 784-300-100-10
+    return { id, inputShape: [28, 28, 1], layers: [{ type: 'flatten' }, dense(300), { type: 'relu' }, dense(100), { type: 'relu' }, dense(10)] };
   }
   const padding = options.padding ?? 'same';
   if (padding !== 'same' && padding !== 'valid') throw new SlotConfigError('padding', "'same' or 'valid'", padding);

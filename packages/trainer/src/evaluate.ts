@@ -14,8 +14,8 @@ export function evaluate(network: Network, data: BatchProvider): Evaluation {
   let lossSum = 0;
   let correct = 0;
   let seen = 0;
-  for (let i = 0; i < data.batchCount(); i++) {
-    const { x, labels } = data.batch(0, i);
+  for (let i = 0; i < data.batchesPerEpoch; i++) {
+    const { x, y: labels } = data.batch(0, i);
     const [loss, hits] = tf.tidy(() => {
       const logits = network.apply(x);
       const n = labels.shape[0]!;

@@ -25,11 +25,11 @@ export function teacherData(options: { n: number; features: number; classes: num
   };
   return {
     size: n,
-    batchCount: () => batches,
+    batchesPerEpoch: batches,
     batch: (epoch, i) =>
       tf.tidy(() => {
         const ids = tf.tensor1d(order(epoch).slice(i * batchSize, (i + 1) * batchSize), 'int32');
-        return { x: tf.gather(x, ids), labels: tf.gather(labels, ids) };
+        return { x: tf.gather(x, ids), y: tf.gather(labels, ids) };
       }),
     dispose: () => tf.dispose([x, labels]),
   };

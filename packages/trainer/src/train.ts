@@ -147,13 +147,13 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       await options.checkpoints.save(name, encodeTensorFile(tensors, { 'slot-machines': JSON.stringify(state) }));
     };
 
-    const batches = data.train.batchCount();
+    const batches = data.train.batchesPerEpoch;
     let stoppedEarly = false;
     for (let epoch = progress.epoch; epoch < config.epochs; epoch++) {
       const learningRate = learningRateAt(schedule, config.learningRate, epoch);
       let started = performance.now();
       for (let b = progress.batch; b < batches; b++) {
-        const { x, labels } = data.train.batch(epoch, b);
+        const { x, y: labels } = data.train.batch(epoch, b);
         const [loss, correct] = trainStep(network, sgd, varList, byTfName, named, x, labels, learningRate);
         const n = labels.shape[0]!;
         tf.dispose([x, labels]);
