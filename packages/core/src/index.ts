@@ -41,3 +41,4 @@ export type {
   StrategyId,
   StrategyOptionsById,
 } from './registry';
+export { layersModelJson, toLayersModelArtifacts } from './export/toLayersModel';
