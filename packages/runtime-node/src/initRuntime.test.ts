@@ -1,0 +1,108 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { expectNoTensorLeak, maxAbsDiff, setTestBackend, testBackend } from '@slot-machines/test-utils';
+import { initRuntime } from './initRuntime';
+import type { NodeBackendPreference } from './types';
+
+const quiet = { log: () => {} };
+
+/** d/dw mean(relu(x w)) and d/dfilter mean(maxPool(relu(conv2d(x, f)))) on the active backend. */
+function trainingGradients(): { dense: Float32Array; conv: Float32Array } {
+  return tf.tidy(() => {
+    const x = tf.randomNormal([4, 3], 0, 1, 'float32', 1);
+    const w = tf.randomNormal([3, 2], 0, 1, 'float32', 2);
+    const images = tf.randomNormal([2, 6, 6, 3], 0, 1, 'float32', 3) as tf.Tensor4D;
+    const filter = tf.randomNormal([3, 3, 3, 4], 0, 1, 'float32', 4);
+    const dense = tf.grad((v) => tf.mean(tf.relu(tf.matMul(x, v))))(w);
+    const conv = tf.grad((f) => tf.mean(tf.maxPool(tf.relu(tf.conv2d(images, f as tf.Tensor4D, 1, 'same')), 2, 2, 'valid')))(filter);
+    return { dense: dense.dataSync() as Float32Array, conv: conv.dataSync() as Float32Array };
+  });
+}
+
+describe('initRuntime (node)', () => {
+  let original: string;
+  beforeAll(() => {
+    original = testBackend();
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+  afterAll(async () => {
+    await setTestBackend(original);
+  });
+
+  it("'auto' falls back to wasm when @tensorflow/tfjs-node is not installed, and says so in one line", async () => {
+    const lines: string[] = [];
+    const info = await initRuntime({ log: (line) => lines.push(line) });
+    expect(info).toEqual({ backend: 'wasm', simd: true, threads: 1, reason: '@tensorflow/tfjs-node is not installed' });
+    expect(lines).toEqual(['slot-machines: backend wasm (SIMD, 1 thread): @tensorflow/tfjs-node is not installed']);
+    expect(tf.getBackend()).toBe('wasm');
+  });
+
+  it('logs to stderr (console.error) by default', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    await initRuntime({ backend: 'cpu' });
+    expect(error).toHaveBeenCalledTimes(1);
+    expect(error).toHaveBeenCalledWith('slot-machines: backend cpu (plain JavaScript, 1 thread): requested');
+  });
+
+  it("'wasm' starts wasm with the package's binaries and the slot machines kernels", async () => {
+    const info = await initRuntime({ ...quiet, backend: 'wasm', threads: 2 });
+    expect(info).toEqual({ backend: 'wasm', simd: true, threads: 1, reason: 'requested' });
+    expect(tf.backend()).toBeInstanceOf(BackendWasm);
+    expect(tf.getKernel(tf.Conv2DBackpropFilter, 'wasm')).toBeDefined();
+  });
+
+  it("'cpu' starts cpu without tfjs's banner recommending tfjs-node", async () => {
+    const warn = vi.spyOn(console, 'warn');
+    const info = await initRuntime({ ...quiet, backend: 'cpu' });
+    expect(info).toEqual({ backend: 'cpu', simd: false, threads: 1, reason: 'requested' });
+    tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(2)).dataSync());
+    expect(warn).not.toHaveBeenCalled();
+  });
+
+  it("'tensorflow' rejects with the package to install and where the guide is", async () => {
+    const attempt = initRuntime({ ...quiet, backend: 'tensorflow' });
+    await expect(attempt).rejects.toThrow(/backend 'tensorflow' was requested but @tensorflow\/tfjs-node is not installed/);
+    await expect(attempt).rejects.toThrow(/npm install @tensorflow\/tfjs-node@4\.22\.0/);
+    await expect(attempt).rejects.toThrow(/docs\/guide\/native\.md/);
+  });
+
+  it.each([
+    [{ backend: 'gpu' }, /backend: expected one of 'auto', 'tensorflow', 'wasm', 'cpu', got 'gpu'/],
+    [{ threads: 0 }, /threads: expected an integer >= 1, got 0/],
+    [{ threads: 2.5 }, /threads: expected an integer >= 1, got 2.5/],
+    [{ log: 'stderr' }, /log: expected a function/],
+    [null, /options: expected an object or undefined, got null/],
+  ])('rejects bad options %j with a message naming the field', async (options, message) => {
+    await expect(initRuntime(options as never)).rejects.toThrow(message);
+  });
+
+  it('registers the gradients training needs on every backend, equal across backends', async () => {
+    const results: Record<string, { dense: Float32Array; conv: Float32Array }> = {};
+    for (const backend of ['cpu', 'wasm'] as const) {
+      await initRuntime({ ...quiet, backend });
+      for (const kernel of ['Mean', 'Relu', 'BatchMatMul', 'Conv2D', 'MaxPool', 'Sum']) expect(tf.getGradient(kernel)).toBeDefined();
+      results[backend] = trainingGradients();
+    }
+    expect(maxAbsDiff(results.wasm!.dense, results.cpu!.dense)).toBeLessThan(1e-5);
+    expect(maxAbsDiff(results.wasm!.conv, results.cpu!.conv)).toBeLessThan(1e-4);
+    expect(Math.max(...Array.from(results.cpu!.conv, Math.abs))).toBeGreaterThan(1e-3);
+  });
+
+  it('leaves exactly one engine, whose registry holds the backend the backend package created', async () => {
+    for (const backend of ['wasm', 'cpu'] as const) {
+      const info = await initRuntime({ ...quiet, backend });
+      expect((globalThis as { _tfengine?: unknown })._tfengine).toBe(tf.engine());
+      expect(tf.engine().backendName).toBe(info.backend);
+      expect(tf.findBackend(info.backend)).toBe(tf.backend());
+    }
+    expect(tf.findBackend('wasm')).toBeInstanceOf(BackendWasm);
+  });
+
+  it.each<NodeBackendPreference>(['auto', 'wasm', 'cpu'])("creates no lingering tensors ('%s'), also when called again", async (backend) => {
+    await expectNoTensorLeak(() => initRuntime({ ...quiet, backend }));
+    await expectNoTensorLeak(() => initRuntime({ ...quiet, backend }));
+  });
+});

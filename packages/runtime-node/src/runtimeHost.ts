@@ -1,0 +1,53 @@
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import type * as WasmBackend from '@tensorflow/tfjs-backend-wasm';
+
+/** The part of `@tensorflow/tfjs-backend-wasm` the runtime uses. */
+export type WasmBackendModule = Pick<typeof WasmBackend, 'setWasmPaths' | 'setThreadsCount' | 'getThreadsCount'>;
+
+/**
+ * Everything `initRuntime` reaches outside tfjs-core: package lookups and backend imports. Tests
+ * replace parts of it to play a broken native install or a wasm backend that will not start.
+ */
+export interface RuntimeHost {
+  /** The installed `@tensorflow/tfjs-node` version, or `undefined` when it is not installed. */
+  tensorflowVersion(): string | undefined;
+  /** Imports `@tensorflow/tfjs-node`, which registers the `tensorflow` backend; rejects if it cannot load. */
+  importTensorflow(): Promise<unknown>;
+  /** Imports `@tensorflow/tfjs-backend-wasm`, which registers the `wasm` backend. */
+  importWasm(): Promise<WasmBackendModule>;
+  /** The folder holding tfjs-backend-wasm's `.wasm` binaries, ending in `/`. */
+  wasmDirectory(): string;
+  /** Imports `@tensorflow/tfjs-backend-cpu`, which registers the `cpu` backend. */
+  importCpu(): Promise<unknown>;
+  /** Logical cores of this machine. */
+  cores(): number;
+}
+
+export const TFJS_NODE = '@tensorflow/tfjs-node';
+
+const require = createRequire(import.meta.url);
+
+/** The real host: packages resolved from runtime-node's own location, as Node would. */
+export const nodeRuntimeHost: RuntimeHost = {
+  tensorflowVersion() {
+    try {
+      return (require(`${TFJS_NODE}/package.json`) as { version: string }).version;
+    } catch {
+      return undefined;
+    }
+  },
+  importTensorflow() {
+    // libtensorflow logs every CPU feature it was not compiled for; keep our one line the only one
+    // unless the user asked for TensorFlow's own logging.
+    process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
+    // A name in a variable: an optional peer, never bundled or resolved at build time.
+    const name: string = TFJS_NODE;
+    return import(/* @vite-ignore */ name);
+  },
+  importWasm: () => import('@tensorflow/tfjs-backend-wasm'),
+  wasmDirectory: () => `${join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist')}/`,
+  importCpu: () => import('@tensorflow/tfjs-backend-cpu'),
+  cores: () => availableParallelism(),
+};

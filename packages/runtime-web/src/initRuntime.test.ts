@@ -1,0 +1,181 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { expectNoTensorLeak, maxAbsDiff, setTestBackend, testBackend } from '@slot-machines/test-utils';
+import { initRuntime, initRuntimeWith } from './initRuntime';
+import { webRuntimeHost, type WasmBackendModule, type WebRuntimeHost } from './runtimeHost';
+import type { WebBackendPreference } from './types';
+import { WASM_BINARY_NAMES } from './wasmBinaryNames';
+
+// The unit tests run in Node, where the package's own dist folder stands in for the app's server.
+const wasmDir = `${join(dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist')}/`;
+const NOT_ISOLATED =
+  'one thread: the page is not cross-origin isolated (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)';
+const SLOW = 'training runs on the much slower cpu backend';
+
+/** The real host, except that the calls made on the wasm package are recorded. */
+function recordingHost(): { host: WebRuntimeHost; calls: Array<[string, unknown]> } {
+  const calls: Array<[string, unknown]> = [];
+  const host: WebRuntimeHost = {
+    ...webRuntimeHost,
+    importWasm: async (): Promise<WasmBackendModule> => {
+      const wasm = await webRuntimeHost.importWasm();
+      return {
+        setWasmPaths: (paths, usePlatformFetch) => {
+          calls.push(['setWasmPaths', paths]);
+          wasm.setWasmPaths(paths, usePlatformFetch);
+        },
+        setThreadsCount: (count) => {
+          calls.push(['setThreadsCount', count]);
+          wasm.setThreadsCount(count);
+        },
+        getThreadsCount: () => wasm.getThreadsCount(),
+      };
+    },
+  };
+  return { host, calls };
+}
+
+function trainingGradients(): { dense: Float32Array; conv: Float32Array } {
+  return tf.tidy(() => {
+    const x = tf.randomNormal([4, 3], 0, 1, 'float32', 1);
+    const w = tf.randomNormal([3, 2], 0, 1, 'float32', 2);
+    const images = tf.randomNormal([2, 6, 6, 3], 0, 1, 'float32', 3) as tf.Tensor4D;
+    const filter = tf.randomNormal([3, 3, 3, 4], 0, 1, 'float32', 4);
+    const dense = tf.grad((v) => tf.mean(tf.relu(tf.matMul(x, v))))(w);
+    const conv = tf.grad((f) => tf.mean(tf.maxPool(tf.relu(tf.conv2d(images, f as tf.Tensor4D, 1, 'same')), 2, 2, 'valid')))(filter);
+    return { dense: dense.dataSync() as Float32Array, conv: conv.dataSync() as Float32Array };
+  });
+}
+
+describe('initRuntime (web)', () => {
+  let original: string;
+  beforeAll(() => {
+    original = testBackend();
+  });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.restoreAllMocks();
+  });
+  afterAll(async () => {
+    await setTestBackend(original);
+  });
+
+  it("'auto' starts wasm with SIMD, single-threaded on a page that is not cross-origin isolated, and logs nothing", async () => {
+    const log = vi.spyOn(console, 'log');
+    const error = vi.spyOn(console, 'error');
+    const info = await initRuntime({ wasmPaths: wasmDir });
+    expect(info).toEqual({ backend: 'wasm', simd: true, threads: 1, reason: `WebAssembly is available; ${NOT_ISOLATED}` });
+    expect(info).not.toHaveProperty('notice');
+    expect(tf.backend()).toBeInstanceOf(BackendWasm);
+    expect(tf.getKernel(tf.Conv2DBackpropFilter, 'wasm')).toBeDefined();
+    expect(log).not.toHaveBeenCalled();
+    expect(error).not.toHaveBeenCalled();
+  });
+
+  it('leaves the choice of the threaded binary to tfjs on a cross-origin isolated page, and passes a thread count on', async () => {
+    vi.stubGlobal('crossOriginIsolated', true);
+    const { host, calls } = recordingHost();
+    const info = await initRuntimeWith({ wasmPaths: wasmDir, threads: 4 }, host);
+    expect(calls).toEqual([
+      ['setWasmPaths', wasmDir],
+      ['setThreadsCount', 4],
+    ]);
+    // Node has no WebAssembly threads (tfjs-backend-wasm never loads its threaded binary there).
+    expect(info).toEqual({ backend: 'wasm', simd: true, threads: 1, reason: 'WebAssembly is available; one thread: this browser has no WebAssembly threads' });
+  });
+
+  it('turns threads off when asked, whatever the page', async () => {
+    vi.stubGlobal('crossOriginIsolated', true);
+    const { host, calls } = recordingHost();
+    const info = await initRuntimeWith({ threads: false, backend: 'wasm' }, host);
+    expect(info).toEqual({ backend: 'wasm', simd: true, threads: 1, reason: 'requested' });
+    expect(calls).toEqual([]);
+    expect(tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT')).toBe(false);
+  });
+
+  it('accepts one URL per binary, as bundlers hand them out', async () => {
+    const { host, calls } = recordingHost();
+    const paths = Object.fromEntries(WASM_BINARY_NAMES.map((name) => [name, `${wasmDir}${name}`]));
+    await initRuntimeWith({ wasmPaths: paths as never }, host);
+    expect(calls).toEqual([['setWasmPaths', paths]]);
+  });
+
+  it("'cpu' starts cpu, as requested, without a notice", async () => {
+    const info = await initRuntime({ backend: 'cpu' });
+    expect(info).toEqual({ backend: 'cpu', simd: false, threads: 1, reason: 'requested' });
+    expect(tf.getBackend()).toBe('cpu');
+  });
+
+  it("'auto' falls back to cpu with a notice to show when the browser has no WebAssembly", async () => {
+    vi.stubGlobal('WebAssembly', undefined);
+    const info = await initRuntime();
+    expect(info).toEqual({
+      backend: 'cpu',
+      simd: false,
+      threads: 1,
+      reason: 'WebAssembly is unavailable in this browser',
+      notice: `WebAssembly is unavailable in this browser: ${SLOW}`,
+    });
+    expect(tf.getBackend()).toBe('cpu');
+  });
+
+  it("'auto' falls back to cpu with a notice naming the cause when the wasm backend will not start", async () => {
+    const blocked: WebRuntimeHost = { ...webRuntimeHost, importWasm: () => Promise.reject(new Error('blocked by Content-Security-Policy')) };
+    const info = await initRuntimeWith(undefined, blocked);
+    expect(info).toEqual({
+      backend: 'cpu',
+      simd: false,
+      threads: 1,
+      reason: 'the wasm backend failed to start: blocked by Content-Security-Policy',
+      notice: `The WebAssembly backend failed to start (blocked by Content-Security-Policy): ${SLOW}`,
+    });
+  });
+
+  it("'wasm' rejects instead of falling back", async () => {
+    vi.stubGlobal('WebAssembly', undefined);
+    await expect(initRuntime({ backend: 'wasm' })).rejects.toThrow("initRuntime: backend 'wasm' was requested but WebAssembly is unavailable in this browser");
+  });
+
+  it.each([
+    [{ backend: 'tensorflow' }, /backend: expected one of 'auto', 'wasm', 'cpu', got 'tensorflow'/],
+    [{ threads: 0 }, /threads: expected true, false or an integer >= 1, got 0/],
+    [{ threads: 'max' }, /threads: expected true, false or an integer >= 1, got 'max'/],
+    [{ wasmPaths: '/wasm' }, /wasmPaths: expected a URL prefix ending in '\/'/],
+    [{ wasmPaths: { 'tfjs-backend-wasm.wasm': '/a.wasm' } }, /missing 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'/],
+    [
+      { wasmPaths: { 'tfjs-backend-wasm.wasm': '/a', 'tfjs-backend-wasm-simd.wasm': '/b', 'tfjs-backend-wasm-threaded-simd.wasm': '/c', 'tfjs-backend-wasm-simd.was': '/d' } },
+      /unknown 'tfjs-backend-wasm-simd.was'/,
+    ],
+    [null, /options: expected an object or undefined, got null/],
+  ])('rejects bad options %j with a message naming the field', async (options, message) => {
+    await expect(initRuntime(options as never)).rejects.toThrow(message);
+  });
+
+  it('registers the gradients training needs, equal across backends', async () => {
+    const results: Record<string, { dense: Float32Array; conv: Float32Array }> = {};
+    for (const backend of ['cpu', 'wasm'] as const) {
+      await initRuntime({ backend });
+      for (const kernel of ['Mean', 'Relu', 'BatchMatMul', 'Conv2D', 'MaxPool', 'Sum']) expect(tf.getGradient(kernel)).toBeDefined();
+      results[backend] = trainingGradients();
+    }
+    expect(maxAbsDiff(results.wasm!.dense, results.cpu!.dense)).toBeLessThan(1e-5);
+    expect(maxAbsDiff(results.wasm!.conv, results.cpu!.conv)).toBeLessThan(1e-4);
+  });
+
+  it('leaves exactly one engine, whose registry holds the backend it started', async () => {
+    for (const backend of ['wasm', 'cpu'] as const) {
+      const info = await initRuntime({ backend });
+      expect((globalThis as { _tfengine?: unknown })._tfengine).toBe(tf.engine());
+      expect(tf.engine().backendName).toBe(info.backend);
+      expect(tf.findBackend(info.backend)).toBe(tf.backend());
+    }
+  });
+
+  it.each<WebBackendPreference>(['auto', 'wasm', 'cpu'])("creates no lingering tensors ('%s'), also when called again", async (backend) => {
+    await expectNoTensorLeak(() => initRuntime({ backend }));
+    await expectNoTensorLeak(() => initRuntime({ backend }));
+  });
+});

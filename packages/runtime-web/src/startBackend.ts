@@ -1,0 +1,63 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { registerWasmKernels } from '@slot-machines/wasm-kernels';
+import type { WebRuntimeHost } from './runtimeHost';
+import { oneLine, setBackendQuietly } from './setBackendQuietly';
+import type { ResolvedWebRuntimeOptions, WebBackendName } from './types';
+
+/**
+ * A backend that started (with what to add to the reason), or why it did not: `why` for the reason
+ * (`the wasm backend failed to start: <cause>`), `cause` alone for a notice.
+ */
+export type BackendStart =
+  | { readonly ok: true; readonly backend: WebBackendName; readonly simd: boolean; readonly threads: number; readonly note: string }
+  | { readonly ok: false; readonly why: string; readonly cause: string };
+
+const failed = (backend: WebBackendName, cause: string): BackendStart => ({ ok: false, why: `the ${backend} backend failed to start: ${cause}`, cause });
+
+export const WEBASSEMBLY_UNAVAILABLE = 'WebAssembly is unavailable in this browser';
+
+/**
+ * The wasm backend: SIMD when the browser has it (tfjs-backend-wasm picks the binary), threads when
+ * allowed and the page is cross-origin isolated, the binaries from `options.wasmPaths`.
+ */
+export async function startWasm(host: WebRuntimeHost, options: ResolvedWebRuntimeOptions): Promise<BackendStart> {
+  if (!host.hasWebAssembly()) return { ok: false, why: WEBASSEMBLY_UNAVAILABLE, cause: WEBASSEMBLY_UNAVAILABLE };
+  try {
+    const wasm = await host.importWasm();
+    if (options.wasmPaths !== undefined) wasm.setWasmPaths(options.wasmPaths);
+    const isolated = host.isCrossOriginIsolated();
+    // The threaded binary needs SharedArrayBuffer, which only cross-origin isolated pages have; say
+    // so up front rather than let the backend find out. (The flag exists once the package loaded.)
+    if (options.threads === false || !isolated) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    if (typeof options.threads === 'number') wasm.setThreadsCount(options.threads);
+    registerWasmKernels();
+    const started = await setBackendQuietly('wasm');
+    if (!started.ok) return failed('wasm', started.why);
+    const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
+    const multithread = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) === true;
+    return { ok: true, backend: 'wasm', simd, threads: wasm.getThreadsCount(), note: threadNote(options.threads, isolated, multithread) };
+  } catch (error) {
+    return failed('wasm', oneLine(error));
+  }
+}
+
+/** Why the wasm backend runs single-threaded although threads were allowed; '' otherwise. */
+function threadNote(asked: boolean | number, isolated: boolean, multithread: boolean): string {
+  if (asked === false || asked === 1 || multithread) return '';
+  if (!isolated) {
+    return 'one thread: the page is not cross-origin isolated (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)';
+  }
+  return 'one thread: this browser has no WebAssembly threads';
+}
+
+/** The plain JavaScript cpu backend: slow, but it needs nothing. */
+export async function startCpu(host: WebRuntimeHost): Promise<BackendStart> {
+  try {
+    await host.importCpu();
+    const started = await setBackendQuietly('cpu');
+    if (!started.ok) return failed('cpu', started.why);
+    return { ok: true, backend: 'cpu', simd: false, threads: 1, note: '' };
+  } catch (error) {
+    return failed('cpu', oneLine(error));
+  }
+}
