@@ -1,0 +1,93 @@
+// pnpm bench: ms per training step and s per epoch of Lenet-300-100 on MNIST (batch 128, the
+// paper's recipe) for GS K=2, 8, 64 and the learned-weights network, on each backend asked for,
+// all in one process so the ratios compare like with like. Runs on the built packages.
+//
+//   node packages/bench/src/lenetBench.mjs [--backends wasm,tensorflow] [--configs gs-k2,gs-k8,gs-k64,learned]
+//                                          [--subset N] [--json FILE]
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs-core';
+import { architecture } from '@slot-machines/architectures';
+import { createNetwork } from '@slot-machines/core';
+import { MNIST_STANDARDIZE, createBatchIterator, splitValidation } from '@slot-machines/datasets';
+import { loadBundledMnist } from '@slot-machines/datasets/node';
+import { initRuntime } from '@slot-machines/runtime-node';
+import { createGreedyStrategy } from '@slot-machines/selection-greedy';
+import { recipeDefaults, train } from '@slot-machines/trainer';
+
+const CONFIGS = {
+  'gs-k2': { label: 'GS K=2', k: 2, flavour: 'slot' },
+  'gs-k8': { label: 'GS K=8', k: 8, flavour: 'slot' },
+  'gs-k64': { label: 'GS K=64', k: 64, flavour: 'slot' },
+  learned: { label: 'learned weights', k: 1, flavour: 'learned' },
+};
+
+const { values } = parseArgs({
+  options: {
+    backends: { type: 'string', default: 'wasm' },
+    configs: { type: 'string', default: Object.keys(CONFIGS).join(',') },
+    subset: { type: 'string' },
+    json: { type: 'string', default: 'test-output/bench.json' },
+  },
+});
+const backends = values.backends.split(',');
+const configs = values.configs.split(',');
+for (const c of configs) if (!CONFIGS[c]) throw new Error(`--configs: unknown '${c}', expected some of ${Object.keys(CONFIGS).join(', ')}`);
+
+const mnist = await loadBundledMnist();
+const split = splitValidation(mnist, { fraction: 0.15, seed: 0 });
+const rows = split.train.slice(0, values.subset ? Number(values.subset) : split.train.length);
+const results = [];
+
+for (const backend of backends) {
+  const info = await initRuntime({ backend, log: (line) => console.error(line) });
+  for (const key of configs) {
+    const config = CONFIGS[key];
+    const spec = architecture('lenet-300-100', config.flavour);
+    const network =
+      config.flavour === 'learned'
+        ? createNetwork({ ...spec, seed: 0 })
+        : createNetwork({ ...spec, seed: 0, k: config.k, strategy: createGreedyStrategy() });
+    const recipe = recipeDefaults({ flavour: config.flavour, strategyId: 'greedy', k: config.k });
+    const data = createBatchIterator(mnist, { batchSize: 128, indices: rows, seed: 0, normalization: MNIST_STANDARDIZE });
+    const stepTimes = [];
+    let last = performance.now();
+    const started = last;
+    await train({
+      network,
+      data: { train: data },
+      config: { epochs: 1, learningRate: recipe.learningRate, weightDecay: recipe.weightDecay, schedule: { type: 'constant' } },
+      onStep: () => {
+        const now = performance.now();
+        stepTimes.push(now - last);
+        last = now;
+      },
+    });
+    const epochSeconds = (performance.now() - started) / 1000;
+    network.dispose();
+    const steady = stepTimes.slice(3).sort((a, b) => a - b); // the first steps warm up kernels
+    const median = steady[Math.floor(steady.length / 2)];
+    results.push({ backend: info.backend, simd: info.simd, config: key, label: config.label, steps: stepTimes.length, msPerStep: median, secondsPerEpoch: epochSeconds, tensorsLeft: tf.memory().numTensors });
+    console.error(`${info.backend} ${config.label}: ${median.toFixed(1)} ms/step, ${epochSeconds.toFixed(1)} s/epoch (${stepTimes.length} steps)`);
+  }
+}
+
+const base = (backend) => results.find((r) => r.backend === backend && r.config === 'learned');
+const wasmRow = (config) => results.find((r) => r.backend === 'wasm' && r.config === config);
+const lines = [
+  `Lenet-300-100 on MNIST, batch 128, ${rows.length} training images per epoch (one epoch per configuration)`,
+  `machine: ${cpus()[0]?.model}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}; ${new Date().toISOString()}`,
+  '',
+  '| backend | network | ms/step (median) | s/epoch | step time vs learned | step time vs wasm |',
+  '|---|---|---|---|---|---|',
+  ...results.map((r) => {
+    const b = base(r.backend);
+    const w = wasmRow(r.config);
+    return `| ${r.backend}${r.simd ? ' (SIMD)' : ''} | ${r.label} | ${r.msPerStep.toFixed(1)} | ${r.secondsPerEpoch.toFixed(1)} | ${b ? `${(r.msPerStep / b.msPerStep).toFixed(2)}x` : '-'} | ${w && r.backend !== 'wasm' ? `${(r.msPerStep / w.msPerStep).toFixed(2)}x` : '-'} |`;
+  }),
+];
+console.log(lines.join('\n'));
+mkdirSync(dirname(values.json), { recursive: true });
+writeFileSync(values.json, `${JSON.stringify({ date: new Date().toISOString(), cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, images: rows.length, results }, null, 2)}\n`);
