@@ -48,6 +48,8 @@ Data:
   --download            MNIST: download into ~/.cache/slot-machines/mnist (checksummed)
   --train-subset N      train on the first N examples of the training split only
   --augment NAME        crop-flip, flip or none                 [crop-flip for CIFAR-10, none for MNIST]
+  --normalization NAME  standardize (mean/std: MNIST 0.1307/0.3081, CIFAR-10 per channel) or
+                        scale (pixels to [0, 1])                                       [standardize]
 
 Training:
   --epochs N            [200, the paper's budget]

@@ -2,6 +2,7 @@ import {
   CIFAR10_AUGMENTATION,
   CIFAR10_STANDARDIZE,
   FLIP_ONLY_AUGMENTATION,
+  MNIST_STANDARDIZE,
   NO_AUGMENTATION,
   UNIT_SCALE,
   createBatchIterator,
@@ -22,7 +23,7 @@ export interface RunData {
 /** Loads the spec's dataset and makes the seeded train / validation / test iterators (spec section 7). */
 export async function loadRunData(spec: RunSpec): Promise<RunData> {
   const dataset = spec.dataset === 'mnist' ? await loadMnist(spec.data) : await loadCifar10((spec.data as { path: string }).path);
-  const normalization = spec.dataset === 'mnist' ? UNIT_SCALE : CIFAR10_STANDARDIZE;
+  const normalization = spec.normalization === 'scale' ? UNIT_SCALE : spec.dataset === 'mnist' ? MNIST_STANDARDIZE : CIFAR10_STANDARDIZE;
   const split = splitValidation(dataset, { fraction: spec.validationFraction, seed: spec.seed });
   const trainRows = spec.trainSubset === null ? split.train : split.train.slice(0, spec.trainSubset);
   const augmentation = spec.augment === 'crop-flip' ? CIFAR10_AUGMENTATION : spec.augment === 'flip' ? FLIP_ONLY_AUGMENTATION : NO_AUGMENTATION;

@@ -36,6 +36,8 @@ export interface RunSpec {
   /** Train on the first N examples of the training split only (quick runs). */
   readonly trainSubset: number | null;
   readonly augment: 'crop-flip' | 'flip' | 'none';
+  /** Input scaling: `standardize` (MNIST mean/std 0.1307/0.3081; CIFAR-10 per channel) or `scale` to [0, 1]. */
+  readonly normalization: 'standardize' | 'scale';
   readonly checkpointEverySteps: number;
   /** Finetune the selected network of this run directory instead of training from scratch. */
   readonly finetuneFrom: string | null;
@@ -86,6 +88,7 @@ export function resolveRunSpec(given: Partial<Record<keyof RunSpec, unknown>>): 
     trainSubset: given.trainSubset == null ? null : integer('--train-subset', given.trainSubset, 1),
     augment: oneOf('--augment', given.augment ?? (dataset === 'cifar10' ? 'crop-flip' : 'none'), ['crop-flip', 'flip', 'none'] as const),
     checkpointEverySteps: integer('--checkpoint-every', given.checkpointEverySteps ?? 0, 0),
+    normalization: oneOf('--normalization', given.normalization ?? 'standardize', ['standardize', 'scale'] as const),
     finetuneFrom: (given.finetuneFrom as string | undefined) ?? null,
   };
 }

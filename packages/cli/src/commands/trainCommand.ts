@@ -21,6 +21,7 @@ const FLAGS = {
   download: { type: 'boolean' },
   'train-subset': { type: 'string' },
   augment: { type: 'string' },
+  normalization: { type: 'string' },
   epochs: { type: 'string' },
   'batch-size': { type: 'string' },
   lr: { type: 'string' },
@@ -71,6 +72,7 @@ export function specFromFlags(values: Record<string, string | boolean | undefine
     patience: str('patience'),
     trainSubset: str('train-subset'),
     augment: str('augment'),
+    normalization: str('normalization'),
     checkpointEverySteps: str('checkpoint-every'),
     finetuneFrom: str('finetune-from'),
   } as Parameters<typeof resolveRunSpec>[0]);
