@@ -68,6 +68,18 @@ Output:
   --finetune-from DIR   start from the selected network of run DIR and train its weights
 ${COMMON}`;
 
+const FINETUNE = `Usage: slot-machines finetune --run DIR [options]
+
+Takes the selected network of run DIR (its best checkpoint: every connection at its best-scored
+option) as the initial weights of an ordinary network and trains those weights (spec: SGD,
+lr 0.01, momentum 0.9). Accepts the training, data and output options of 'slot-machines train'.
+
+  --run DIR             the slot machine run to start from
+  --epochs N            [200]
+  --lr X                [0.01]
+  --out DIR             run directory                                      [runs/<name>-seed<seed>]
+${COMMON}`;
+
 const EVAL = `Usage: slot-machines eval --run DIR [--checkpoint best|last]
 
 Prints the test accuracy of the argmax network of a run's checkpoint (best: the epoch of best
@@ -104,5 +116,5 @@ ${COMMON}`;
 
 /** The help text of one command. */
 export function helpFor(command: string): string {
-  return { train: TRAIN, finetune: TRAIN, eval: EVAL, export: EXPORT, reproduce: REPRODUCE }[command] ?? HELP;
+  return { train: TRAIN, finetune: FINETUNE, eval: EVAL, export: EXPORT, reproduce: REPRODUCE }[command] ?? HELP;
 }

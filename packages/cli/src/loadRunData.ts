@@ -9,6 +9,7 @@ import {
   splitValidation,
   type BatchIterator,
   type ImageDataset,
+  type Normalization,
 } from '@slot-machines/datasets';
 import { loadCifar10, loadMnist } from '@slot-machines/datasets/node';
 import type { RunSpec } from './runSpec';
@@ -20,10 +21,16 @@ export interface RunData {
   readonly test: BatchIterator;
 }
 
+/** How a run scales its input pixels (older run configs without the field were scaled to [0, 1]). */
+export function runNormalization(spec: RunSpec): Normalization {
+  if (spec.normalization === 'scale' || spec.normalization === undefined) return UNIT_SCALE;
+  return spec.dataset === 'mnist' ? MNIST_STANDARDIZE : CIFAR10_STANDARDIZE;
+}
+
 /** Loads the spec's dataset and makes the seeded train / validation / test iterators (spec section 7). */
 export async function loadRunData(spec: RunSpec): Promise<RunData> {
   const dataset = spec.dataset === 'mnist' ? await loadMnist(spec.data) : await loadCifar10((spec.data as { path: string }).path);
-  const normalization = spec.normalization === 'scale' ? UNIT_SCALE : spec.dataset === 'mnist' ? MNIST_STANDARDIZE : CIFAR10_STANDARDIZE;
+  const normalization = runNormalization(spec);
   const split = splitValidation(dataset, { fraction: spec.validationFraction, seed: spec.seed });
   const trainRows = spec.trainSubset === null ? split.train : split.train.slice(0, spec.trainSubset);
   const augmentation = spec.augment === 'crop-flip' ? CIFAR10_AUGMENTATION : spec.augment === 'flip' ? FLIP_ONLY_AUGMENTATION : NO_AUGMENTATION;

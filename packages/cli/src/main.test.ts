@@ -71,7 +71,9 @@ describe('train, eval and export on real MNIST', () => {
     const { loadBundledMnist } = await import('@slot-machines/datasets/node');
     const { createBatchIterator } = await import('@slot-machines/datasets');
     const mnist = await loadBundledMnist();
-    const test = createBatchIterator(mnist, { batchSize: 1000, part: 'test', shuffle: false });
+    // the export says how its inputs were normalised; feed the test images the same way
+    expect(json.userDefinedMetadata.slotMachines.normalization).toEqual({ kind: 'standardize', mean: [0.1307], std: [0.3081] });
+    const test = createBatchIterator(mnist, { batchSize: 1000, part: 'test', shuffle: false, normalization: json.userDefinedMetadata.slotMachines.normalization });
     let correct = 0;
     for (let i = 0; i < test.batchesPerEpoch; i++) {
       const batch = test.batch(0, i);
@@ -80,5 +82,13 @@ describe('train, eval and export on real MNIST', () => {
     }
     expect(correct / mnist.testCount).toBeCloseTo(slotAccuracy, 4);
     model.dispose();
+
+    // finetuning starts from the selected network: its first epoch already sits near its accuracy
+    const tuned = captureIo();
+    expect(await main(['finetune', '--run', run, '--epochs', '1', '--train-subset', '3000', '--out', join(dir, 'tuned'), '--backend', backend], tuned), tuned.err()).toBe(0);
+    const tunedConfig = JSON.parse(await readFile(join(dir, 'tuned', 'config.json'), 'utf8'));
+    expect(tunedConfig.finetuneFrom).toBe(run);
+    expect(tunedConfig.learningRate).toBe(0.01);
+    expect(Number(/test accuracy: ([\d.]+)%/.exec(tuned.out())![1]) / 100).toBeGreaterThan(slotAccuracy - 0.05);
   });
 });

@@ -25,7 +25,10 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
   }
   const commands: Record<string, (args: string[], io: CliIo, init: typeof initBackend) => Promise<number>> = {
     train: trainCommand,
-    finetune: (args, cliIo, init) => trainCommand(['--finetune-from', ...args], cliIo, init),
+    finetune: (args, cliIo, init) => {
+      if (!args.includes('--run')) throw new CliError('--run DIR is required: the run whose selected network is finetuned');
+      return trainCommand(args.map((a) => (a === '--run' ? '--finetune-from' : a)), cliIo, init);
+    },
     eval: evalCommand,
     export: exportCommand,
     reproduce: reproduceCommand,

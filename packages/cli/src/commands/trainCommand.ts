@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { CliError } from '../CliError';
 import { parseFlags, type CliIo } from '../main';
 import { readRunSpec, runTraining } from '../runTraining';
@@ -74,7 +74,7 @@ export function specFromFlags(values: Record<string, string | boolean | undefine
     augment: str('augment'),
     normalization: str('normalization'),
     checkpointEverySteps: str('checkpoint-every'),
-    finetuneFrom: str('finetune-from'),
+    finetuneFrom: str('finetune-from') === undefined ? undefined : resolve(str('finetune-from')!),
   } as Parameters<typeof resolveRunSpec>[0]);
 }
 

@@ -56,6 +56,7 @@ export function layersModelJson(artifacts: tf.io.ModelArtifacts, weightsPath = '
     generatedBy: artifacts.generatedBy,
     convertedBy: artifacts.convertedBy,
     weightsManifest: [{ paths: [weightsPath], weights: artifacts.weightSpecs }],
+    ...(artifacts.userDefinedMetadata ? { userDefinedMetadata: artifacts.userDefinedMetadata } : {}),
   };
 }
 
