@@ -12,6 +12,7 @@ Commands:
   eval        test accuracy of a run's checkpoint
   export      write a run's selected network as a TensorFlow.js LayersModel
   reproduce   run the paper's table for a dataset and write a report (mnist)
+  native      build the native TensorFlow backend offline (install) or check it (status)
 
 Quick start:
   slot-machines train --epochs 3              # Lenet-300-100, GS, K=8, bundled MNIST
@@ -80,13 +81,15 @@ lr 0.01, momentum 0.9). Accepts the training, data and output options of 'slot-m
   --out DIR             run directory                                      [runs/<name>-seed<seed>]
 ${COMMON}`;
 
-const EVAL = `Usage: slot-machines eval --run DIR [--checkpoint best|last]
+const EVAL = `Usage: slot-machines eval --run DIR [--checkpoint best|last] [--eval-mode argmax|sample]
 
 Prints the test accuracy of the argmax network of a run's checkpoint (best: the epoch of best
 validation accuracy, the paper's early stopping).
 
   --run DIR             a directory written by 'slot-machines train'
   --checkpoint NAME     best or last                                               [best]
+  --eval-mode NAME      PS runs: argmax (the paper's test network) or sample (one network
+                        drawn from the scores, as during training)                 [argmax]
 ${COMMON}`;
 
 const EXPORT = `Usage: slot-machines export --run DIR --out DIR [--checkpoint best|last]
@@ -114,7 +117,28 @@ numbers, the raw metrics (JSON lines) and an SVG plot of test accuracy per epoch
   --resume              continue the configurations' runs from their checkpoints
 ${COMMON}`;
 
+const NATIVE = `Usage: slot-machines native install [options]
+       slot-machines native status [--project DIR]
+
+install: makes an installed @tensorflow/tfjs-node 4.22.0 work without its own install script, which
+downloads libtensorflow from storage.googleapis.com. Takes libtensorflow from TensorFlow's
+tensorflow-cpu wheel (a local file, or downloaded with pip from the index pip is set up for) and
+compiles tfjs-node's addon with g++. Linux x86_64; needs g++ and python3 (or unzip), pip only to
+download. Install tfjs-node first: npm install @tensorflow/tfjs-node@4.22.0 --ignore-scripts
+status: says whether tfjs-node is installed, built and loads, and on which libtensorflow; exit code 0
+when it loads. Guide: docs/guide/native.md
+
+  --wheel FILE          a tensorflow-cpu wheel on disk: no network, no pip
+  --tf-version X.Y.Z    tensorflow-cpu version to download (2.12 to 2.21 verified)    [2.18.1]
+  --cache DIR           wheels, unpacked libraries, built addons   [~/.cache/slot-machines/native]
+  --project DIR         where @tensorflow/tfjs-node is installed   [where runtime-node finds it]
+  --node-headers DIR    a folder with node_api.h                   [next to node]
+  --no-strip            keep the libraries' symbol tables (+190 MB)
+  --no-test             do not load the result in node afterwards
+  --force               accept a tfjs-node other than 4.22.0, or Linux aarch64
+`;
+
 /** The help text of one command. */
 export function helpFor(command: string): string {
-  return { train: TRAIN, finetune: FINETUNE, eval: EVAL, export: EXPORT, reproduce: REPRODUCE }[command] ?? HELP;
+  return { train: TRAIN, finetune: FINETUNE, eval: EVAL, export: EXPORT, reproduce: REPRODUCE, native: NATIVE }[command] ?? HELP;
 }

@@ -3,6 +3,7 @@ import { initRuntime } from '@slot-machines/runtime-node';
 import { CliError } from './CliError';
 import { evalCommand } from './commands/evalCommand';
 import { exportCommand } from './commands/exportCommand';
+import { nativeCommand } from './commands/nativeCommand';
 import { reproduceCommand } from './commands/reproduceCommand';
 import { trainCommand } from './commands/trainCommand';
 import { HELP, helpFor } from './help';
@@ -32,6 +33,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     eval: evalCommand,
     export: exportCommand,
     reproduce: reproduceCommand,
+    native: nativeCommand,
   };
   const run = commands[command];
   if (!run) {

@@ -94,11 +94,11 @@ export function resolveRunSpec(given: Partial<Record<keyof RunSpec, unknown>>): 
 }
 
 /** The network a spec describes (fresh scores/weights from the seed). The caller disposes it. */
-export function buildNetwork(spec: RunSpec): Network {
+export function buildNetwork(spec: RunSpec, options: { evalMode?: 'argmax' | 'sample' } = {}): Network {
   const arch = architecture(spec.architecture, spec.flavour, { padding: spec.padding });
   if (spec.flavour === 'learned') return createNetwork({ ...arch, seed: spec.seed, init: spec.init });
   const strategy =
-    spec.strategy === 'greedy' ? registry.createStrategy({ id: 'greedy' }) : registry.createStrategy({ id: 'probabilistic', options: { normalize: spec.normalize } });
+    spec.strategy === 'greedy' ? registry.createStrategy({ id: 'greedy' }) : registry.createStrategy({ id: 'probabilistic', options: { normalize: spec.normalize, evalMode: options.evalMode ?? 'argmax' } });
   return createNetwork({
     ...arch,
     seed: spec.seed,

@@ -91,12 +91,16 @@ export async function readRunSpec(runDir: string): Promise<RunSpec> {
 }
 
 /** The network of a run directory with the variables of one of its checkpoints. The caller disposes it. */
-export async function loadRunNetwork(runDir: string, checkpoint: 'best' | 'last'): Promise<{ spec: RunSpec; network: Network }> {
+export async function loadRunNetwork(
+  runDir: string,
+  checkpoint: 'best' | 'last',
+  options: { evalMode?: 'argmax' | 'sample' } = {},
+): Promise<{ spec: RunSpec; network: Network }> {
   const spec = await readRunSpec(runDir);
   const path = join(runDir, `${checkpoint}.safetensors`);
   if (!existsSync(path)) throw new CliError(`${path}: no such checkpoint (a run writes best.safetensors once it has validation results)`);
   const file = decodeTensorFile(new Uint8Array(await readFile(path)), path);
-  const network = spec.finetuneFrom ? await selectedNetworkOf(spec.finetuneFrom) : buildNetwork(spec);
+  const network = spec.finetuneFrom ? await selectedNetworkOf(spec.finetuneFrom) : buildNetwork(spec, options);
   try {
     const prefix = 'variable/';
     network.loadVariables(Object.fromEntries(Object.entries(file.tensors).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v])));

@@ -1,11 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { availableParallelism } from 'node:os';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { expectNoTensorLeak, maxAbsDiff, setTestBackend, testBackend } from '@slot-machines/test-utils';
+import { expectNoTensorLeak, maxAbsDiff, setTestBackend, tensorflowAvailable, testBackend } from '@slot-machines/test-utils';
 import { initRuntime } from './initRuntime';
 import type { NodeBackendPreference } from './types';
 
 const quiet = { log: () => {} };
+/** Whether @tensorflow/tfjs-node loads on this machine (vitest.config.ts probes it once per run). */
+const native = tensorflowAvailable();
+/** The backends this machine can run, native first. */
+const backends = native ? (['tensorflow', 'wasm', 'cpu'] as const) : (['wasm', 'cpu'] as const);
 
 /** d/dw mean(relu(x w)) and d/dfilter mean(maxPool(relu(conv2d(x, f)))) on the active backend. */
 function trainingGradients(): { dense: Float32Array; conv: Float32Array } {
@@ -32,11 +37,22 @@ describe('initRuntime (node)', () => {
     await setTestBackend(original);
   });
 
-  it("'auto' falls back to wasm when @tensorflow/tfjs-node is not installed, and says so in one line", async () => {
+  it.runIf(native)("'auto' picks native TensorFlow when @tensorflow/tfjs-node loads, and says so in one line", async () => {
     const lines: string[] = [];
     const info = await initRuntime({ log: (line) => lines.push(line) });
-    expect(info).toEqual({ backend: 'wasm', simd: true, threads: 1, reason: '@tensorflow/tfjs-node is not installed' });
-    expect(lines).toEqual(['slot-machines: backend wasm (SIMD, 1 thread): @tensorflow/tfjs-node is not installed']);
+    const reason = expect.stringMatching(/^@tensorflow\/tfjs-node 4\.22\.0 is installed \(libtensorflow 2\.\d+\.\d+\)$/);
+    expect(info).toEqual({ backend: 'tensorflow', simd: false, threads: availableParallelism(), reason });
+    expect(lines).toEqual([`slot-machines: backend tensorflow (native, ${info.threads} thread${info.threads === 1 ? '' : 's'}): ${info.reason}`]);
+    expect(tf.getBackend()).toBe('tensorflow');
+  });
+
+  it.runIf(!native)("'auto' falls back to wasm when @tensorflow/tfjs-node is missing or does not load, and says why in one line", async () => {
+    const lines: string[] = [];
+    const info = await initRuntime({ log: (line) => lines.push(line) });
+    // not installed (users), or installed without its native part (this repository before install-native.sh)
+    const reason = expect.stringMatching(/^@tensorflow\/tfjs-node (is not installed|4\.22\.0 is installed but failed to load: \S.*)$/);
+    expect(info).toEqual({ backend: 'wasm', simd: true, threads: 1, reason });
+    expect(lines).toEqual([`slot-machines: backend wasm (SIMD, 1 thread): ${info.reason}`]);
     expect(tf.getBackend()).toBe('wasm');
   });
 
@@ -62,11 +78,18 @@ describe('initRuntime (node)', () => {
     expect(warn).not.toHaveBeenCalled();
   });
 
-  it("'tensorflow' rejects with the package to install and where the guide is", async () => {
+  it.runIf(!native)("'tensorflow' rejects with what to install or build and where the guide is", async () => {
     const attempt = initRuntime({ ...quiet, backend: 'tensorflow' });
-    await expect(attempt).rejects.toThrow(/backend 'tensorflow' was requested but @tensorflow\/tfjs-node is not installed/);
-    await expect(attempt).rejects.toThrow(/npm install @tensorflow\/tfjs-node@4\.22\.0/);
+    await expect(attempt).rejects.toThrow(/backend 'tensorflow' was requested but @tensorflow\/tfjs-node (is not installed|4\.22\.0 is installed but failed to load)/);
+    await expect(attempt).rejects.toThrow(/install-native\.sh \(the CLI: slot-machines native install\)/);
     await expect(attempt).rejects.toThrow(/docs\/guide\/native\.md/);
+  });
+
+  it.runIf(native)("'tensorflow' starts native TensorFlow on libtensorflow", async () => {
+    const info = await initRuntime({ ...quiet, backend: 'tensorflow' });
+    expect(info).toEqual({ backend: 'tensorflow', simd: false, threads: availableParallelism(), reason: 'requested' });
+    expect(tf.getBackend()).toBe('tensorflow');
+    expect(tf.tidy(() => Array.from(tf.matMul(tf.tensor2d([[1, 2]]), tf.tensor2d([[3], [4]])).dataSync()))).toEqual([11]);
   });
 
   it.each([
@@ -81,18 +104,20 @@ describe('initRuntime (node)', () => {
 
   it('registers the gradients training needs on every backend, equal across backends', async () => {
     const results: Record<string, { dense: Float32Array; conv: Float32Array }> = {};
-    for (const backend of ['cpu', 'wasm'] as const) {
+    for (const backend of backends) {
       await initRuntime({ ...quiet, backend });
       for (const kernel of ['Mean', 'Relu', 'BatchMatMul', 'Conv2D', 'MaxPool', 'Sum']) expect(tf.getGradient(kernel)).toBeDefined();
       results[backend] = trainingGradients();
     }
-    expect(maxAbsDiff(results.wasm!.dense, results.cpu!.dense)).toBeLessThan(1e-5);
-    expect(maxAbsDiff(results.wasm!.conv, results.cpu!.conv)).toBeLessThan(1e-4);
+    for (const backend of backends.filter((b) => b !== 'cpu')) {
+      expect(maxAbsDiff(results[backend]!.dense, results.cpu!.dense), backend).toBeLessThan(1e-5);
+      expect(maxAbsDiff(results[backend]!.conv, results.cpu!.conv), backend).toBeLessThan(1e-4);
+    }
     expect(Math.max(...Array.from(results.cpu!.conv, Math.abs))).toBeGreaterThan(1e-3);
   });
 
   it('leaves exactly one engine, whose registry holds the backend the backend package created', async () => {
-    for (const backend of ['wasm', 'cpu'] as const) {
+    for (const backend of backends) {
       const info = await initRuntime({ ...quiet, backend });
       expect((globalThis as { _tfengine?: unknown })._tfengine).toBe(tf.engine());
       expect(tf.engine().backendName).toBe(info.backend);
@@ -101,7 +126,7 @@ describe('initRuntime (node)', () => {
     expect(tf.findBackend('wasm')).toBeInstanceOf(BackendWasm);
   });
 
-  it.each<NodeBackendPreference>(['auto', 'wasm', 'cpu'])("creates no lingering tensors ('%s'), also when called again", async (backend) => {
+  it.each<NodeBackendPreference>(['auto', ...backends])("creates no lingering tensors ('%s'), also when called again", async (backend) => {
     await expectNoTensorLeak(() => initRuntime({ ...quiet, backend }));
     await expectNoTensorLeak(() => initRuntime({ ...quiet, backend }));
   });

@@ -62,11 +62,11 @@ async function startFirstAvailable(options: ResolvedNodeRuntimeOptions, host: Ru
     skipped.push(result.why);
   }
   if (options.backend === 'tensorflow') {
-    throw new Error(
-      `initRuntime: backend 'tensorflow' was requested but ${skipped.join('; ')}. ` +
-        `Install it beside slot machines (npm install ${TFJS_NODE}@${version_core}; its install downloads libtensorflow, so it needs network access and a supported platform), ` +
-        `or use backend 'auto' or 'wasm'. See docs/guide/native.md.`,
-    );
+    const how = skipped.some((why) => why.includes('is installed but'))
+      ? `Build its native part offline with ${host.installNativeCommand()} (the CLI: slot-machines native install)`
+      : `Install it beside slot machines: npm install ${TFJS_NODE}@${version_core} (its install script downloads libtensorflow from storage.googleapis.com); ` +
+        `without that access, npm install ${TFJS_NODE}@${version_core} --ignore-scripts, then ${host.installNativeCommand()} (the CLI: slot-machines native install)`;
+    throw new Error(`initRuntime: backend 'tensorflow' was requested but ${skipped.join('; ')}. ${how}, or use backend 'auto' or 'wasm'. See docs/guide/native.md.`);
   }
   if (options.backend !== 'auto') throw new Error(`initRuntime: backend '${options.backend}' was requested but ${skipped.join('; ')}`);
   throw new Error(`initRuntime: no backend could be started: ${skipped.join('; ')}`);

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type * as WasmBackend from '@tensorflow/tfjs-backend-wasm';
 
 /** The part of `@tensorflow/tfjs-backend-wasm` the runtime uses. */
@@ -15,6 +16,8 @@ export interface RuntimeHost {
   tensorflowVersion(): string | undefined;
   /** Imports `@tensorflow/tfjs-node`, which registers the `tensorflow` backend; rejects if it cannot load. */
   importTensorflow(): Promise<unknown>;
+  /** How to build tfjs-node's native part offline: the command running this package's install-native.sh. */
+  installNativeCommand(): string;
   /** Imports `@tensorflow/tfjs-backend-wasm`, which registers the `wasm` backend. */
   importWasm(): Promise<WasmBackendModule>;
   /** The folder holding tfjs-backend-wasm's `.wasm` binaries, ending in `/`. */
@@ -44,7 +47,21 @@ export const nodeRuntimeHost: RuntimeHost = {
     process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
     // A name in a variable: an optional peer, never bundled or resolved at build time.
     const name: string = TFJS_NODE;
-    return import(/* @vite-ignore */ name);
+    // Under a bundler or vitest, tfjs-node's CommonJS tfjs-core meets an ES module copy of it; both
+    // register the same node platform in the one shared environment and the second says so.
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => {
+      if (!/^Platform node has already been set/.test(String(args[0]))) warn(...args);
+    };
+    return import(/* @vite-ignore */ name).finally(() => {
+      console.warn = warn;
+    });
+  },
+  installNativeCommand() {
+    // scripts/ sits beside dist/ (published) and src/ (the repository)
+    const script = fileURLToPath(new URL('../scripts/install-native.sh', import.meta.url));
+    const shown = relative(process.cwd(), script);
+    return `bash ${shown.startsWith('..') ? script : shown}`;
   },
   importWasm: () => import('@tensorflow/tfjs-backend-wasm'),
   wasmDirectory: () => `${join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist')}/`,

@@ -21,14 +21,18 @@ export async function startTensorflow(host: RuntimeHost): Promise<BackendStart> 
   try {
     await host.importTensorflow();
   } catch (error) {
-    return failed(`${TFJS_NODE} ${version} is installed but failed to load: ${oneLine(error)}`);
+    return failed(`${TFJS_NODE} ${version} is installed but failed to load: ${oneLine(error)}`.replace(/[.\s]+$/, ''));
   }
   if (tf.findBackendFactory('tensorflow') == null) {
     return failed(`${TFJS_NODE} ${version} loaded but registered no 'tensorflow' backend with this @tensorflow/tfjs-core`);
   }
   const started = await setBackendQuietly('tensorflow');
   if (!started.ok) return failed(`${TFJS_NODE} ${version} is installed but its backend failed to start: ${started.why}`);
-  return { ok: true, backend: 'tensorflow', simd: false, threads: host.cores(), note: `${TFJS_NODE} ${version} is installed` };
+  // tfjs-node's binding reports the libtensorflow it runs on (2.9.1 from its own download; the
+  // offline route's wheel version otherwise)
+  const libtensorflow = (tf.backend() as { binding?: { TF_Version?: unknown } }).binding?.TF_Version;
+  const on = typeof libtensorflow === 'string' ? ` (libtensorflow ${libtensorflow})` : '';
+  return { ok: true, backend: 'tensorflow', simd: false, threads: host.cores(), note: `${TFJS_NODE} ${version} is installed${on}` };
 }
 
 /** The wasm backend, with the binaries of the installed `@tensorflow/tfjs-backend-wasm`. */

@@ -20,6 +20,10 @@ function recordingHost(): { host: WebRuntimeHost; calls: Array<[string, unknown]
   const calls: Array<[string, unknown]> = [];
   const host: WebRuntimeHost = {
     ...webRuntimeHost,
+    overrideLogicalCores: (count) => {
+      calls.push(['overrideLogicalCores', count]);
+      return () => calls.push(['restoreLogicalCores', count]);
+    },
     importWasm: async (): Promise<WasmBackendModule> => {
       const wasm = await webRuntimeHost.importWasm();
       return {
@@ -85,6 +89,44 @@ describe('initRuntime (web)', () => {
     ]);
     // Node has no WebAssembly threads (tfjs-backend-wasm never loads its threaded binary there).
     expect(info).toEqual({ backend: 'wasm', simd: true, threads: 1, reason: 'WebAssembly is available; one thread: this browser has no WebAssembly threads' });
+  });
+
+  // Seen in Chromium on a 2-core machine: left to itself, tfjs-backend-wasm 4.22 sizes its pool at
+  // half the logical cores and caps any count asked for there too, so an isolated page ran on one thread.
+  it.each([
+    [2, 2, [['overrideLogicalCores', 4], ['restoreLogicalCores', 4]]],
+    [6, 6, [['overrideLogicalCores', 12], ['restoreLogicalCores', 12]]],
+    [16, 8, []],
+  ])('asks for one thread per logical core (at most the 8 pooled workers) on an isolated page: %i cores, %i threads', async (cores, threads, overrides) => {
+    vi.stubGlobal('crossOriginIsolated', true);
+    const { host, calls } = recordingHost();
+    await initRuntimeWith({ wasmPaths: wasmDir }, { ...host, logicalCores: () => cores });
+    expect(calls).toEqual([['setWasmPaths', wasmDir], ['setThreadsCount', threads], ...overrides]);
+  });
+
+  it('leaves the thread count to tfjs where the core count is unknown, and asks for none on a page that is not isolated', async () => {
+    vi.stubGlobal('crossOriginIsolated', true);
+    const unknown = recordingHost();
+    await initRuntimeWith({ wasmPaths: wasmDir }, { ...unknown.host, logicalCores: () => undefined });
+    expect(unknown.calls).toEqual([['setWasmPaths', wasmDir]]);
+    vi.stubGlobal('crossOriginIsolated', false);
+    const plain = recordingHost();
+    await initRuntimeWith({ wasmPaths: wasmDir }, { ...plain.host, logicalCores: () => 4 });
+    expect(plain.calls).toEqual([['setWasmPaths', wasmDir]]);
+  });
+
+  it('presents more logical cores only while the backend starts, then restores navigator as it was', () => {
+    const inherited = Object.create({ hardwareConcurrency: 2 }) as { hardwareConcurrency: number };
+    vi.stubGlobal('navigator', inherited);
+    const restore = webRuntimeHost.overrideLogicalCores(4);
+    expect(inherited.hardwareConcurrency).toBe(4);
+    restore();
+    expect(inherited.hardwareConcurrency).toBe(2);
+    expect(Object.hasOwn(inherited, 'hardwareConcurrency')).toBe(false);
+    const own = { hardwareConcurrency: 3 };
+    vi.stubGlobal('navigator', own);
+    webRuntimeHost.overrideLogicalCores(8)();
+    expect(own.hardwareConcurrency).toBe(3);
   });
 
   it('turns threads off when asked, whatever the page', async () => {

@@ -17,6 +17,22 @@ const failed = (backend: WebBackendName, cause: string): BackendStart => ({ ok: 
 export const WEBASSEMBLY_UNAVAILABLE = 'WebAssembly is unavailable in this browser';
 
 /**
+ * Workers the threaded binary of tfjs-backend-wasm 4.22 starts up front (Emscripten's
+ * PTHREAD_POOL_SIZE). A larger pool would need workers created on demand, which cannot start while
+ * the thread that asked for them blocks, so `threads: true` never asks for more.
+ */
+export const WASM_THREAD_POOL_SIZE = 8;
+
+/**
+ * The thread count for `threads: true` on an isolated page: one per logical core, at most the
+ * preallocated pool. tfjs-backend-wasm's own default is half the logical cores (at most 4), which
+ * leaves a 2-core machine on one thread even when the page is isolated; undefined keeps it.
+ */
+export function defaultThreadCount(logicalCores: number | undefined): number | undefined {
+  return logicalCores === undefined ? undefined : Math.max(1, Math.min(logicalCores, WASM_THREAD_POOL_SIZE));
+}
+
+/**
  * The wasm backend: SIMD when the browser has it (tfjs-backend-wasm picks the binary), threads when
  * allowed and the page is cross-origin isolated, the binaries from `options.wasmPaths`.
  */
@@ -29,9 +45,21 @@ export async function startWasm(host: WebRuntimeHost, options: ResolvedWebRuntim
     // The threaded binary needs SharedArrayBuffer, which only cross-origin isolated pages have; say
     // so up front rather than let the backend find out. (The flag exists once the package loaded.)
     if (options.threads === false || !isolated) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-    if (typeof options.threads === 'number') wasm.setThreadsCount(options.threads);
+    const cores = host.logicalCores();
+    const count = typeof options.threads === 'number' ? options.threads : options.threads && isolated ? defaultThreadCount(cores) : undefined;
+    if (count !== undefined) wasm.setThreadsCount(count);
     registerWasmKernels();
-    const started = await setBackendQuietly('wasm');
+    // tfjs-backend-wasm 4.22 caps any thread count at half of navigator.hardwareConcurrency (it assumes
+    // two hyperthreads per core), read once while the threaded module starts: a 2-core machine would
+    // get one thread whatever was asked. Present enough cores for the count asked, only meanwhile.
+    const uncapped = isolated && options.threads !== false && count !== undefined && cores !== undefined && Math.floor(cores / 2) < count;
+    const restore = uncapped ? host.overrideLogicalCores(2 * count) : () => {};
+    let started: Awaited<ReturnType<typeof setBackendQuietly>>;
+    try {
+      started = await setBackendQuietly('wasm');
+    } finally {
+      restore();
+    }
     if (!started.ok) return failed('wasm', started.why);
     const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
     const multithread = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) === true;

@@ -23,7 +23,8 @@ export interface WebRuntimeOptions {
   /**
    * `true`: use WebAssembly threads when the page is cross-origin isolated (served with
    * `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy: require-corp`), one
-   * per logical core; a number: that many threads, on the same condition; `false`: one thread.
+   * per logical core (`navigator.hardwareConcurrency`, at most 8, the threaded binary's worker pool);
+   * a number: that many threads, on the same condition; `false`: one thread.
    * @default true
    */
   readonly threads?: boolean | number;

@@ -1,3 +1,3 @@
-export { setTestBackend, testBackend } from './setTestBackend';
+export { setTestBackend, tensorflowAvailable, testBackend } from './setTestBackend';
 export { expectNoTensorLeak } from './expectNoTensorLeak';
 export { maxAbsDiff } from './maxAbsDiff';
