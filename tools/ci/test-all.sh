@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command (after install): provision the native backend where the machine can
-# build it, then typecheck, build and run every test on every backend. In CI (CI=true) the native
-# backend is required; elsewhere its absence is said and the cpu and wasm projects still run.
+# build it and Chromium for the browser test, then typecheck, build and run every test on every
+# backend. In CI (CI=true) both are required; elsewhere a missing one is said and left out.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -13,6 +13,17 @@ elif [ "${CI:-}" = true ]; then
 else
   echo "test: the native backend could not be built here (it needs python3 with pip, or a wheel, and g++; see docs/guide/native.md): testing on cpu and wasm only" >&2
   export SM_TEST_TENSORFLOW=0
+fi
+
+# The browser end-to-end test needs Debian's chromium (apt-get, as root).
+if bash tools/ci/install-chromium.sh; then
+  export SM_TEST_E2E=1
+elif [ "${CI:-}" = true ]; then
+  echo "ci: FAILED to install chromium for the browser end-to-end test: see the error above" >&2
+  exit 1
+else
+  echo "test: chromium is not installed and could not be (it needs apt-get as root): the browser end-to-end test is left out" >&2
+  export SM_TEST_E2E=0
 fi
 
 exec npx --yes pnpm@10.34.8 run test:ci
