@@ -1,4 +1,4 @@
-export { SlotConfigError } from './errors';
+export { SlotConfigError, describe } from './errors';
 export { deriveSeed } from './seeds';
 export { fans, initBounds, seededUniform, INIT_SCHEMES } from './init';
 export type { InitScheme, InitBounds, WeightLayerKind } from './init';

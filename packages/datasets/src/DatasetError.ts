@@ -42,14 +42,5 @@ export class DatasetError extends Error {
   }
 }
 
-/** A short, readable rendering of a received value for error messages. */
-export function describe(value: unknown): string {
-  if (typeof value === 'string') return `'${value}'`;
-  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
-  if (Array.isArray(value)) return `[${value.map(describe).join(', ')}]`;
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return String(value);
-  }
-}
+/** A short, readable rendering of a received value for error messages (the core's). */
+export { describe } from '@slot-machines/core';
