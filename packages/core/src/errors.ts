@@ -9,8 +9,16 @@ export class SlotConfigError extends Error {
     readonly expected: string,
     readonly received: unknown,
   ) {
-    super(`${field}: expected ${expected}, got ${describe(received)}`);
+    super(formatInvalid(field, expected, received));
   }
+}
+
+/**
+ * The one form of every validation message in slot-machines: `field: expected X, got Y`, the
+ * received value rendered by {@link describe} (strings in single quotes).
+ */
+export function formatInvalid(field: string, expected: string, received: unknown): string {
+  return `${field}: expected ${expected}, got ${describe(received)}`;
 }
 
 /** A short, readable rendering of a received value for error messages. */

@@ -1,4 +1,6 @@
-export { SlotConfigError, describe } from './errors';
+export { SlotConfigError, describe, formatInvalid } from './errors';
+export { createValidator, requireInteger, requireNumber, requireNumberIn, requireOneOf, requireSeed, validate } from './validate';
+export type { InvalidValueError, NumberBounds, Validator } from './validate';
 export { deriveSeed } from './seeds';
 export { fans, initBounds, seededUniform, INIT_SCHEMES } from './init';
 export type { InitScheme, InitBounds, WeightLayerKind } from './init';

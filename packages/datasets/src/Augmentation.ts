@@ -1,4 +1,4 @@
-import { DatasetError } from './DatasetError';
+import { validate } from './DatasetError';
 import type { ImageShape } from './ImageDataset';
 import type { Rng } from './mulberry32';
 
@@ -47,19 +47,13 @@ export function drawAugmentation(augmentation: Augmentation, rng: Rng): Augmenta
       return { offsetY: 0, offsetX: 0, flip: rng.nextInt(2) === 1, padding: 0 };
     case 'crop-flip': {
       const padding = augmentation.padding ?? 4;
-      if (!Number.isInteger(padding) || padding < 0) {
-        throw new DatasetError('invalid-option', 'augmentation.padding', `expected an integer >= 0, got ${String(padding)}`);
-      }
+      validate.requireInteger('augmentation.padding', padding, 0);
       const offsetY = rng.nextInt(2 * padding + 1);
       const offsetX = rng.nextInt(2 * padding + 1);
       return { offsetY, offsetX, flip: rng.nextInt(2) === 1, padding };
     }
     default:
-      throw new DatasetError(
-        'invalid-option',
-        'augmentation.kind',
-        `expected 'none', 'crop-flip' or 'flip', got '${String((augmentation as { kind: unknown }).kind)}'`,
-      );
+      throw validate.invalid('augmentation.kind', "'none', 'crop-flip' or 'flip'", (augmentation as { kind: unknown }).kind);
   }
 }
 

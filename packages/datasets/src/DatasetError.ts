@@ -1,3 +1,5 @@
+import { createValidator, describe, type Validator } from '@slot-machines/core';
+
 /** What went wrong, for code that wants to react to one kind of failure without parsing messages. */
 export type DatasetErrorCode =
   /** A file's first bytes are not the format's magic number. */
@@ -44,3 +46,9 @@ export class DatasetError extends Error {
 
 /** A short, readable rendering of a received value for error messages (the core's). */
 export { describe } from '@slot-machines/core';
+
+/**
+ * The core's validation checks ({@link createValidator}), throwing `DatasetError` with code
+ * `invalid-option`: `batchSize: expected an integer >= 1, got 0`.
+ */
+export const validate: Validator = createValidator((field, expected, received) => new DatasetError('invalid-option', field, `expected ${expected}, got ${describe(received)}`));

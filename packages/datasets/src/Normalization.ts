@@ -1,4 +1,4 @@
-import { DatasetError } from './DatasetError';
+import { validate } from './DatasetError';
 
 /**
  * How raw 0..255 pixels become network inputs (a JSON-serialisable config):
@@ -33,15 +33,15 @@ export function normalizationTable(normalization: Normalization, channels: numbe
     return table;
   }
   if (normalization.kind !== 'standardize') {
-    throw new DatasetError('invalid-option', 'normalization.kind', `expected 'scale' or 'standardize', got '${(normalization as { kind: unknown }).kind}'`);
+    throw validate.invalid('normalization.kind', "'scale' or 'standardize'", (normalization as { kind: unknown }).kind);
   }
   const { mean, std } = normalization;
   for (const [field, values] of [['mean', mean], ['std', std]] as const) {
     if (values.length !== 1 && values.length !== channels) {
-      throw new DatasetError('invalid-option', `normalization.${field}`, `expected 1 or ${channels} values (one per channel), got ${values.length}`);
+      throw validate.invalid(`normalization.${field}`, `1 or ${channels} values (one per channel)`, values.length);
     }
     if (values.some((x) => !Number.isFinite(x) || (field === 'std' && x <= 0))) {
-      throw new DatasetError('invalid-option', `normalization.${field}`, `expected finite numbers${field === 'std' ? ' > 0' : ''}, got [${values.join(', ')}]`);
+      throw validate.invalid(`normalization.${field}`, `finite numbers${field === 'std' ? ' > 0' : ''}`, [...values]);
     }
   }
   for (let c = 0; c < channels; c++) {

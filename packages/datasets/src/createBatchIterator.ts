@@ -1,12 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { cropAndFlip, drawAugmentation, NO_AUGMENTATION, type Augmentation } from './Augmentation';
-import { DatasetError } from './DatasetError';
+import { validate } from './DatasetError';
 import { deriveSeed } from './deriveSeed';
 import type { ImageDataset, ImageShape } from './ImageDataset';
 import { mulberry32 } from './mulberry32';
 import { normalizationTable, normalizeInto, UNIT_SCALE, type Normalization } from './Normalization';
 import { shuffle } from './shuffle';
-import { requireInteger, requireOneOf, requireSeed } from './validate';
 
 /** How labels are encoded in a batch: `indices` gives int32 `[b]`, `one-hot` gives float32 `[b, numClasses]`. */
 export type LabelEncoding = 'indices' | 'one-hot';
@@ -94,10 +93,10 @@ export interface BatchIterator {
  *   augmentation or an index outside the chosen half
  */
 export function createBatchIterator(dataset: ImageDataset, options: BatchIteratorOptions): BatchIterator {
-  const batchSize = requireInteger('batchSize', options.batchSize, 1);
-  const part = requireOneOf('part', options.part ?? 'train', ['train', 'test'] as const);
-  const seed = requireSeed('seed', options.seed ?? 0);
-  const labelEncoding = requireOneOf('labels', options.labels ?? 'indices', ['indices', 'one-hot'] as const);
+  const batchSize = validate.requireInteger('batchSize', options.batchSize, 1);
+  const part = validate.requireOneOf('part', options.part ?? 'train', ['train', 'test'] as const);
+  const seed = validate.requireSeed('seed', options.seed ?? 0);
+  const labelEncoding = validate.requireOneOf('labels', options.labels ?? 'indices', ['indices', 'one-hot'] as const);
   const shuffled = options.shuffle ?? true;
   const augmentation = options.augmentation ?? NO_AUGMENTATION;
   const imageShape = dataset.imageShape;
@@ -114,7 +113,7 @@ export function createBatchIterator(dataset: ImageDataset, options: BatchIterato
     for (let i = 0; i < rows.length; i++) {
       const r = options.indices[i]!;
       if (!Number.isInteger(r) || r < 0 || r >= count) {
-        throw new DatasetError('invalid-option', `indices[${i}]`, `expected a row in [0, ${count - 1}] of ${dataset.name} ${part}, got ${r}`);
+        throw validate.invalid(`indices[${i}]`, `a row in [0, ${count - 1}] of ${dataset.name} ${part}`, r);
       }
     }
   }
@@ -124,7 +123,7 @@ export function createBatchIterator(dataset: ImageDataset, options: BatchIterato
   let cachedEpoch = -1;
   let cachedOrder = rows;
   const orderOf = (epoch: number): Uint32Array => {
-    requireInteger('epoch', epoch, 0);
+    validate.requireInteger('epoch', epoch, 0);
     if (!shuffled) return rows;
     if (epoch !== cachedEpoch) {
       cachedOrder = shuffle(rows.slice(), deriveSeed(seed, 'shuffle', epoch));
@@ -135,9 +134,7 @@ export function createBatchIterator(dataset: ImageDataset, options: BatchIterato
 
   const batchData = (epoch: number, index: number): BatchData => {
     const order = orderOf(epoch);
-    if (!Number.isInteger(index) || index < 0 || index >= batchesPerEpoch) {
-      throw new DatasetError('invalid-option', 'batch index', `expected an integer in [0, ${batchesPerEpoch - 1}], got ${index}`);
-    }
+    validate.requireInteger('batch index', index, { min: 0, max: batchesPerEpoch - 1 });
     const batchRows = order.slice(index * batchSize, Math.min(size, (index + 1) * batchSize));
     const b = batchRows.length;
     const x = new Float32Array(b * pixels);
@@ -186,10 +183,7 @@ export function createBatchIterator(dataset: ImageDataset, options: BatchIterato
     batchData,
     batch,
     *batches(epoch, fromBatch = 0) {
-      requireInteger('fromBatch', fromBatch, 0);
-      if (fromBatch > batchesPerEpoch) {
-        throw new DatasetError('invalid-option', 'fromBatch', `expected an integer in [0, ${batchesPerEpoch}], got ${fromBatch}`);
-      }
+      validate.requireInteger('fromBatch', fromBatch, { min: 0, max: batchesPerEpoch });
       for (let i = fromBatch; i < batchesPerEpoch; i++) yield batch(epoch, i);
     },
   };

@@ -1,6 +1,6 @@
 import { deriveSeed } from './deriveSeed';
 import { shuffle } from './shuffle';
-import { requireInteger, requireNumberBetween, requireSeed } from './validate';
+import { validate } from './DatasetError';
 
 /** The spec's validation fractions: 15% of MNIST's training set, 10% of CIFAR-10's. */
 export const MNIST_VALIDATION_FRACTION = 0.15;
@@ -27,9 +27,9 @@ export interface ValidationSplit {
  * @throws DatasetError `invalid-option` for a fraction outside (0, 1) or a bad seed
  */
 export function splitValidation(dataset: { readonly trainCount: number } | number, options: SplitValidationOptions): ValidationSplit {
-  const n = requireInteger('trainCount', typeof dataset === 'number' ? dataset : dataset.trainCount, 0);
-  const fraction = requireNumberBetween('fraction', options.fraction, 0, 1);
-  const seed = requireSeed('seed', options.seed);
+  const n = validate.requireInteger('trainCount', typeof dataset === 'number' ? dataset : dataset.trainCount, 0);
+  const fraction = validate.requireNumber('fraction', options.fraction, { min: 0, max: 1, minExclusive: true, maxExclusive: true });
+  const seed = validate.requireSeed('seed', options.seed);
   const held = Math.round(fraction * n);
   const rows = shuffle(Uint32Array.from({ length: n }, (_, i) => i), deriveSeed(seed, 'validation-split'));
   return { validation: rows.slice(0, held).sort(), train: rows.slice(held).sort() };

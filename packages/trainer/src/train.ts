@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Network } from '@slot-machines/core';
+import { validate } from '@slot-machines/core';
 import type { BatchProvider } from './BatchProvider';
 import type { CheckpointStore } from './CheckpointStore';
 import { evaluate } from './evaluate';
@@ -296,13 +297,11 @@ function firstDifference(saved: unknown, now: unknown, path: string): string | n
 }
 
 function validateConfig(config: TrainConfig): void {
-  const bad = (field: string, expected: string, got: unknown) => new Error(`${field}: expected ${expected}, got ${JSON.stringify(got)}`);
-  if (!Number.isInteger(config.epochs) || config.epochs < 1) throw bad('epochs', 'an integer >= 1', config.epochs);
-  if (!(config.learningRate > 0) || !Number.isFinite(config.learningRate)) throw bad('learningRate', 'a number > 0', config.learningRate);
-  if (config.momentum !== undefined && !(config.momentum >= 0 && config.momentum < 1)) throw bad('momentum', 'a number in [0, 1)', config.momentum);
-  if (config.weightDecay !== undefined && !(config.weightDecay >= 0)) throw bad('weightDecay', 'a number >= 0', config.weightDecay);
+  validate.requireInteger('epochs', config.epochs, 1);
+  validate.requireNumber('learningRate', config.learningRate, { min: 0, minExclusive: true });
+  if (config.momentum !== undefined) validate.requireNumber('momentum', config.momentum, { min: 0, max: 1, maxExclusive: true });
+  if (config.weightDecay !== undefined) validate.requireNumber('weightDecay', config.weightDecay, 0);
   const p = config.patience;
-  if (p !== undefined && p !== null && !(Number.isInteger(p) && p >= 1)) throw bad('patience', 'an integer >= 1 or null', p);
-  const c = config.checkpointEverySteps;
-  if (c !== undefined && !(Number.isInteger(c) && c >= 0)) throw bad('checkpointEverySteps', 'an integer >= 0', c);
+  if (p != null && !(Number.isInteger(p) && p >= 1)) throw validate.invalid('patience', 'an integer >= 1 or null', p);
+  if (config.checkpointEverySteps !== undefined) validate.requireInteger('checkpointEverySteps', config.checkpointEverySteps, 0);
 }

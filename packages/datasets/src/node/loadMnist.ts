@@ -1,4 +1,4 @@
-import { DatasetError } from '../DatasetError';
+import { validate } from '../DatasetError';
 import type { ImageDataset } from '../ImageDataset';
 import { downloadMnist, type DownloadMnistOptions } from './downloadMnist';
 import { loadBundledMnist } from './loadBundledMnist';
@@ -31,10 +31,6 @@ export async function loadMnist(source: MnistSource = { kind: 'bundled' }): Prom
       return loadMnistFromDirectory((await downloadMnist(options)).dir);
     }
     default:
-      throw new DatasetError(
-        'invalid-option',
-        'source.kind',
-        `expected 'bundled', 'directory' or 'download', got '${String((source as { kind: unknown }).kind)}'`,
-      );
+      throw validate.invalid('source.kind', "'bundled', 'directory' or 'download'", (source as { kind: unknown }).kind);
   }
 }
