@@ -61,7 +61,10 @@ export function resolveRunSpec(given: Partial<Record<keyof RunSpec, unknown>>): 
   }
   const strategy = oneOf('--strategy', given.strategy ?? 'greedy', ['greedy', 'probabilistic'] as const);
   const k = flavour === 'random' ? 1 : integer('--k', given.k ?? 8, 1);
-  const recipe = recipeDefaults({ flavour: given.finetuneFrom ? 'finetune' : flavour === 'learned' ? 'learned' : 'slot', strategyId: strategy, k });
+  // the learning rate and weight decay of a slot machine come from its strategy's recipe
+  const recipe = recipeDefaults(
+    given.finetuneFrom ? { flavour: 'finetune' } : flavour === 'learned' ? { flavour: 'learned' } : { flavour: 'slot', strategy: registry.createStrategy({ id: strategy }), k },
+  );
   const data = (given.data as RunSpec['data'] | undefined) ?? (dataset === 'mnist' ? { kind: 'bundled' } : { kind: 'directory', path: defaultCifarDir() });
   if (dataset === 'cifar10' && data.kind !== 'directory') throw new CliError('CIFAR-10 is read from a directory: pass --data-dir DIR (cifar-10-batches-bin)');
   return {

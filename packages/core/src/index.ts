@@ -5,7 +5,7 @@ export { deriveSeed } from './seeds';
 export { fans, initBounds, seededUniform, INIT_SCHEMES } from './init';
 export type { InitScheme, InitBounds, WeightLayerKind } from './init';
 export { argmaxSelection } from './selection';
-export type { SelectionContext, SelectionStrategy } from './selection';
+export type { SelectionContext, SelectionRecipe, SelectionStrategy } from './selection';
 export { gatherOptions, straightThroughSelect } from './straightThrough';
 export { noSharing } from './weightSharing';
 export type { OptionRequest, SharingContext, WeightSharingPolicy } from './weightSharing';

@@ -30,6 +30,24 @@ export interface SelectionStrategy<Id extends string = string> {
   readonly evalSelection?: 'argmax' | 'strategy';
   /** The resolved, JSON-serialisable options, so a checkpoint can rebuild the strategy through a registry. */
   readonly options?: Readonly<Record<string, unknown>>;
+  /**
+   * The training defaults this strategy recommends for the scores (the paper's recipe for it), so a
+   * trainer picks them without knowing any strategy id. Optional: without it a trainer uses its own
+   * defaults (`@slot-machines/trainer`'s `recipeDefaults`: those of greedy selection).
+   */
+  readonly recipe?: SelectionRecipe;
+}
+
+/**
+ * A selection strategy's recommended training defaults for the scores. The rest of the recipe
+ * (momentum, batch size, schedule) is the trainer's. For example greedy selection (GS): learning
+ * rate 0.2 if K <= 8 else 0.1, weight decay 1e-4; probabilistic selection (PS): 25 and 0.
+ */
+export interface SelectionRecipe {
+  /** The base learning rate of the scores for a network with `k` options per connection. */
+  learningRate(ctx: { readonly k: number }): number;
+  /** The coupled L2 weight decay on the scores (0: none). */
+  readonly weightDecay: number;
 }
 
 /**

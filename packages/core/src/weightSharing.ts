@@ -20,6 +20,10 @@ export interface SharingContext {
 /**
  * The weight-sharing contract (spec section 5): where the K option values of each slot layer come
  * from. Scores always stay per connection; only the options are shared.
+ *
+ * A policy carries no training recipe: the paper gives no learning rate or weight decay of its
+ * own for shared options, so a shared slot machine trains with the recipe of its selection
+ * strategy (`SelectionStrategy.recipe`). A policy that needs other defaults would add them here.
  */
 export interface WeightSharingPolicy<Id extends string = string> {
   readonly id: Id;

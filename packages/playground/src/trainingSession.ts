@@ -64,7 +64,7 @@ export function validateRequest(request: unknown): DemoRequest {
 
 /** The demo's recipe: the paper's (learning rate, L2, momentum, batch 128), cosine-annealed over the run. */
 export function demoRecipe(request: DemoRequest): { learningRate: number; weightDecay: number; momentum: number; batchSize: number; schedule: Schedule } {
-  const recipe = recipeDefaults({ flavour: 'slot', strategyId: request.strategy, k: request.k });
+  const recipe = recipeDefaults({ flavour: 'slot', strategy: request.strategy === 'greedy' ? createGreedyStrategy() : createProbabilisticStrategy(), k: request.k });
   return { ...recipe, batchSize: DEMO_BATCH_SIZE, schedule: { type: 'cosine', epochs: request.epochs, etaMin: 0 } };
 }
 

@@ -1,4 +1,4 @@
-import { argmaxSelection, type SelectionStrategy } from '@slot-machines/core';
+import { argmaxSelection, type SelectionRecipe, type SelectionStrategy } from '@slot-machines/core';
 
 // biome-ignore lint: greedy has no options yet; the type exists so it can grow without a break
 export interface GreedyOptions {}
@@ -9,6 +9,9 @@ declare module '@slot-machines/core' {
   }
 }
 
+/** The paper's recipe for GS scores: learning rate 0.2 if K <= 8 else 0.1, coupled L2 1e-4. */
+const GREEDY_RECIPE: SelectionRecipe = { learningRate: ({ k }) => (k <= 8 ? 0.2 : 0.1), weightDecay: 1e-4 };
+
 /**
  * Greedy selection (GS): every connection uses the option with the largest score (ties: the lowest
  * index), in training and at test time alike. Deterministic; the seed is unused.
@@ -17,6 +20,7 @@ export function createGreedyStrategy(_options: GreedyOptions = {}): SelectionStr
   return {
     id: 'greedy',
     options: {},
+    recipe: GREEDY_RECIPE,
     select: (scores) => argmaxSelection(scores),
   };
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { SlotConfigError, type SelectionStrategy } from '@slot-machines/core';
+import { SlotConfigError, type SelectionRecipe, type SelectionStrategy } from '@slot-machines/core';
 
 export interface ProbabilisticOptions {
   /**
@@ -25,6 +25,9 @@ declare module '@slot-machines/core' {
   }
 }
 
+/** The paper's recipe for PS scores: learning rate 25 for every K, no weight decay. */
+const PROBABILISTIC_RECIPE: SelectionRecipe = { learningRate: () => 25, weightDecay: 0 };
+
 /**
  * Probabilistic selection (PS): each connection draws its option from Categorical(p(s)), one
  * independent draw per connection per forward pass, seeded from the context (same seed, same
@@ -36,6 +39,7 @@ export function createProbabilisticStrategy(options: ProbabilisticOptions = {}):
     id: 'probabilistic',
     options: resolved,
     evalSelection: resolved.evalMode === 'sample' ? 'strategy' : 'argmax',
+    recipe: PROBABILISTIC_RECIPE,
     select: (scores, ctx) =>
       tf.tidy(() => {
         const k = scores.shape[scores.rank - 1]!;

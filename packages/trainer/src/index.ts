@@ -5,7 +5,7 @@ export { evaluate } from './evaluate';
 export type { Evaluation } from './evaluate';
 export type { BestEpoch, EpochMetrics } from './metrics';
 export { recipeDefaults } from './recipe';
-export type { RecipeDefaults } from './recipe';
+export type { RecipeDefaults, RecipeKind } from './recipe';
 export { decodeTensorFile, encodeTensorFile } from './safetensors';
 export type { TensorFile } from './safetensors';
 export { PAPER_SCHEDULE, learningRateAt } from './schedule';

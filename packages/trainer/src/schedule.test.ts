@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { PAPER_SCHEDULE, learningRateAt } from './schedule';
-import { recipeDefaults } from './recipe';
 
 describe('learningRateAt', () => {
   it('restarts at epochs 25 and 75 and anneals to 0 within each cycle (SGDR T0 = 25, Tmult = 2)', () => {
@@ -19,15 +18,5 @@ describe('learningRateAt', () => {
     expect(learningRateAt({ type: 'constant' }, 0.3, 99)).toBe(0.3);
     expect(learningRateAt({ type: 'cosine', epochs: 10, etaMin: 0 }, 1, 5)).toBeCloseTo(0.5, 12);
     expect(learningRateAt({ type: 'cosine', epochs: 10, etaMin: 0 }, 1, 10)).toBeCloseTo(0, 12);
-  });
-});
-
-describe('recipeDefaults', () => {
-  it('gives the learning rates and weight decay of the paper', () => {
-    expect(recipeDefaults({ flavour: 'slot', strategyId: 'greedy', k: 8 })).toMatchObject({ learningRate: 0.2, weightDecay: 1e-4, momentum: 0.9, batchSize: 128 });
-    expect(recipeDefaults({ flavour: 'slot', strategyId: 'greedy', k: 16 }).learningRate).toBe(0.1);
-    expect(recipeDefaults({ flavour: 'slot', strategyId: 'probabilistic', k: 8 })).toMatchObject({ learningRate: 25, weightDecay: 0 });
-    expect(recipeDefaults({ flavour: 'learned' }).learningRate).toBe(0.01);
-    expect(recipeDefaults({ flavour: 'finetune' }).learningRate).toBe(0.01);
   });
 });
