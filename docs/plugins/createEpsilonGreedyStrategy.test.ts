@@ -38,7 +38,7 @@ describe('the example plugin: epsilon-greedy', () => {
     });
     const optimizer = tf.train.sgd(0.5);
     for (let i = 0; i < 120; i++) {
-      optimizer.minimize(() => tf.losses.softmaxCrossEntropy(labels, net.apply(x, { training: true })) as tf.Scalar);
+      optimizer.minimize(() => tf.losses.softmaxCrossEntropy(labels, net.apply(x, { training: true, step: i })) as tf.Scalar);
     }
     const accuracy = tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.argMax(net.apply(x), -1), tf.argMax(labels, -1)), 'float32')).dataSync()[0]!);
     expect(accuracy).toBeGreaterThan(0.85);

@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
 import type { Network } from '@slot-machines/core';
-import { decodeTensorFile, train, type TrainResult } from '@slot-machines/trainer';
+import { loadCheckpointVariables, train, type TrainResult } from '@slot-machines/trainer';
 import { createFileCheckpointStore, writeFileAtomic, writeMetricsLog } from '@slot-machines/trainer/node';
 import { CliError } from './CliError';
 import { loadRunData } from './loadRunData';
@@ -99,17 +98,14 @@ export async function loadRunNetwork(
   const spec = await readRunSpec(runDir);
   const path = join(runDir, `${checkpoint}.safetensors`);
   if (!existsSync(path)) throw new CliError(`${path}: no such checkpoint (a run writes best.safetensors once it has validation results)`);
-  const file = decodeTensorFile(new Uint8Array(await readFile(path)), path);
+  const bytes = new Uint8Array(await readFile(path));
   const network = spec.finetuneFrom ? await selectedNetworkOf(spec.finetuneFrom) : buildNetwork(spec, options);
   try {
-    const prefix = 'variable/';
-    network.loadVariables(Object.fromEntries(Object.entries(file.tensors).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v])));
+    loadCheckpointVariables(network, bytes, path);
     return { spec, network };
   } catch (e) {
     network.dispose();
     throw e;
-  } finally {
-    tf.dispose(Object.values(file.tensors));
   }
 }
 

@@ -10,24 +10,53 @@ export { gatherOptions, straightThroughSelect } from './straightThrough';
 export { noSharing } from './weightSharing';
 export type { OptionRequest, SharingContext, WeightSharingPolicy } from './weightSharing';
 export type { ApplyContext, Layer } from './layers/Layer';
-export { SlotLayer, drawSlotOptions, withZeroOption } from './layers/SlotLayer';
-export type { SlotLayerOptions } from './layers/SlotLayer';
-export { SlotDense } from './layers/SlotDense';
-export type { SlotDenseOptions } from './layers/SlotDense';
-export { SlotConv2D } from './layers/SlotConv2D';
-export type { SlotConv2DOptions } from './layers/SlotConv2D';
-export { LearnedLayer } from './layers/LearnedLayer';
-export type { LearnedLayerOptions } from './layers/LearnedLayer';
-export { Dense } from './layers/Dense';
-export type { DenseOptions } from './layers/Dense';
-export { Conv2D } from './layers/Conv2D';
-export type { Conv2DOptions } from './layers/Conv2D';
-export { Dropout, Flatten, MaxPool2D, Relu } from './layers/statelessLayers';
+export type {
+  BaseLayerSpec,
+  BuildContext,
+  KerasLayer,
+  KindPlan,
+  LayerCounts,
+  LayerKind,
+  LayerSpec,
+  LayerSpecByType,
+  LayerType,
+  PlanContext,
+  WeightSource,
+} from './layers/LayerKind';
+export { NO_PARAMETERS, kerasCommon } from './layers/LayerKind';
+export { createEmptyLayerRegistry } from './layers/LayerRegistry';
+export type { LayerRegistry } from './layers/LayerRegistry';
+export { CORE_LAYER_KINDS, createLayerRegistry } from './layers/kinds';
+export { slotDenseKind, denseKind } from './layers/kinds/dense';
+export type { DenseSpec, SlotDenseSpec } from './layers/kinds/dense';
+export { slotConv2dKind, conv2dKind } from './layers/kinds/conv2d';
+export type { Conv2dSpec, SlotConv2dSpec } from './layers/kinds/conv2d';
+export { reluKind } from './layers/kinds/relu';
+export type { ReluSpec } from './layers/kinds/relu';
+export { flattenKind } from './layers/kinds/flatten';
+export type { FlattenSpec } from './layers/kinds/flatten';
+export { maxPool2dKind } from './layers/kinds/maxPool2d';
+export type { MaxPool2dSpec } from './layers/kinds/maxPool2d';
+export { avgPool2dKind } from './layers/kinds/avgPool2d';
+export type { AvgPool2dSpec } from './layers/kinds/avgPool2d';
+export { dropoutKind } from './layers/kinds/dropout';
+export type { DropoutSpec } from './layers/kinds/dropout';
+export { BatchNormLayer, batchNormKind } from './layers/kinds/batchNorm';
+export type { BatchNormSpec } from './layers/kinds/batchNorm';
+export { weightLayerKind } from './layers/kinds/weightLayerKind';
+export { WeightLayer, checkInputShape, isSlotLayer } from './layers/WeightLayer';
+export type { LearnedLayer, SlotLayer, WeightProvider } from './layers/WeightLayer';
+export { SlotWeights, drawSlotOptions, withZeroOption } from './layers/SlotWeights';
+export type { SlotWeightsOptions } from './layers/SlotWeights';
+export { LearnedWeight } from './layers/LearnedWeight';
+export type { LearnedWeightOptions } from './layers/LearnedWeight';
+export { StatelessLayer } from './layers/StatelessLayer';
+export { conv2dOp, denseOp } from './layers/weightOps';
+export type { Conv2dSpecFields, DenseSpecFields, WeightOp } from './layers/weightOps';
 export type { Padding } from './layers/shapes';
-export { LAYER_TYPES, isSlotSpec, isWeightSpec } from './network/LayerSpec';
-export type { LayerSpec, LayerType } from './network/LayerSpec';
 export type { NetworkConfig, NetworkOptions, ResolvedNetworkConfig } from './network/NetworkConfig';
-export { Network, createNetwork } from './network/Network';
+export { Network, createNetwork, summarizeNetwork } from './network/Network';
+export type { LayerPlan, LayerSummary } from './network/planLayers';
 export type { ForwardOptions, Sparsity } from './network/Network';
 export { createRegistry } from './registry';
 export type {

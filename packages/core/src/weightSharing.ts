@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { drawSlotOptions } from './layers/SlotLayer';
+import { drawSlotOptions } from './layers/SlotWeights';
 
 /** One slot layer asking for its K options. */
 export interface OptionRequest {

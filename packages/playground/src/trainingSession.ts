@@ -84,6 +84,8 @@ export async function runDemoTraining(dataset: ImageDataset, request: DemoReques
   const strategy: SelectionStrategy = req.strategy === 'greedy' ? createGreedyStrategy() : createProbabilisticStrategy();
   const network = createNetwork({ ...architecture('lenet-300-100'), k: req.k, seed: req.seed, strategy });
   let previous: Record<string, tf.Tensor> = {};
+  /** Training steps taken (the trainer's state counts them; each step event brings the count). */
+  let step = 0;
   try {
     const trainData = createBatchIterator(dataset, { batchSize: recipe.batchSize, seed: req.seed, normalization: MNIST_STANDARDIZE });
     const testData = createBatchIterator(dataset, { batchSize: 1000, part: 'test', shuffle: false, normalization: MNIST_STANDARDIZE });
@@ -97,11 +99,11 @@ export async function runDemoTraining(dataset: ImageDataset, request: DemoReques
     });
     const optionHistograms = network.slotLayers.map((layer) => ({
       layer: layer.name,
-      bound: layer.weightBound,
-      options: histogram(layer.options.dataSync(), -layer.weightBound, layer.weightBound, HISTOGRAM_BINS),
+      bound: layer.source.weightBound,
+      options: histogram(layer.source.options.dataSync(), -layer.source.weightBound, layer.source.weightBound, HISTOGRAM_BINS),
     }));
     previous = network.selections();
-    const connections = network.slotLayers.reduce((n, layer) => n + layer.scores.size / layer.k, 0);
+    const connections = network.slotLayers.reduce((n, layer) => n + layer.source.scores.size / layer.source.k, 0);
 
     hooks.emit({
       type: 'started',
@@ -119,7 +121,7 @@ export async function runDemoTraining(dataset: ImageDataset, request: DemoReques
       const selectionChange = changedShare(previous, current);
       tf.dispose(Object.values(previous));
       previous = current;
-      return { type: 'probe', step: network.step, probeAccuracy: accuracy(network, probeData), probeImages, selectionChange };
+      return { type: 'probe', step, probeAccuracy: accuracy(network, probeData), probeImages, selectionChange };
     };
     if (probeEvery > 0) hooks.emit({ type: 'probe', step: 0, probeAccuracy: accuracy(network, probeData), probeImages, selectionChange: null });
 
@@ -132,8 +134,9 @@ export async function runDemoTraining(dataset: ImageDataset, request: DemoReques
       ...(hooks.signal ? { signal: hooks.signal } : {}),
       onStep: async (progress) => {
         const ms = performance.now() - hooksDone;
-        hooks.emit({ type: 'step', step: network.step, epoch: progress.epoch, batch: progress.batch, batches: progress.batches, loss: progress.loss, learningRate: progress.learningRate, ms });
-        if (probeEvery > 0 && network.step % probeEvery === 0) hooks.emit(probe());
+        step = progress.step;
+        hooks.emit({ type: 'step', step, epoch: progress.epoch, batch: progress.batch, batches: progress.batches, loss: progress.loss, learningRate: progress.learningRate, ms });
+        if (probeEvery > 0 && step % probeEvery === 0) hooks.emit(probe());
         await hooks.yieldToHost?.();
         hooksDone = performance.now();
       },
@@ -145,7 +148,7 @@ export async function runDemoTraining(dataset: ImageDataset, request: DemoReques
     });
     tf.dispose(Object.values(previous));
     previous = {};
-    hooks.emit({ type: 'done', aborted: result.aborted, steps: network.step, seconds: (performance.now() - started) / 1000, numTensors: tf.memory().numTensors });
+    hooks.emit({ type: 'done', aborted: result.aborted, steps: result.steps, seconds: (performance.now() - started) / 1000, numTensors: tf.memory().numTensors });
     return { network, aborted: result.aborted, history: result.history };
   } catch (error) {
     tf.dispose(Object.values(previous));

@@ -10,58 +10,69 @@ export interface SGDOptions {
 /**
  * SGD with momentum and coupled L2, as PyTorch's `torch.optim.SGD` (dampening 0, no Nesterov):
  * g ← g + wd·p;  v ← μ·v + g (v = g on the first step);  p ← p − lr·v.
- * Velocities are named after the variables, so they can be checkpointed and restored.
+ * Keyed by an ordered list of variables (as PyTorch's parameter list), not by tfjs's variable
+ * names: velocity `i` belongs to variable `i`, so a checkpoint can name them as it likes.
  * Owns its velocity tensors: call `dispose()`.
  */
 export class SGD {
   readonly momentum: number;
   readonly weightDecay: number;
-  private readonly velocity = new Map<string, tf.Variable>();
+  readonly variables: readonly tf.Variable[];
+  private readonly velocity: Array<tf.Variable | null>;
 
-  constructor(options: SGDOptions = {}) {
+  constructor(variables: readonly tf.Variable[], options: SGDOptions = {}) {
+    this.variables = [...variables];
     this.momentum = options.momentum ?? 0.9;
     this.weightDecay = options.weightDecay ?? 0;
+    this.velocity = this.variables.map(() => null);
   }
 
-  /** One update of every variable in `grads` (by name) with learning rate `lr`. `grads` is not disposed. */
-  step(variables: Readonly<Record<string, tf.Variable>>, grads: Readonly<Record<string, tf.Tensor>>, lr: number): void {
+  /** One update with learning rate `lr`; `grads[i]` is the gradient of `variables[i]` (null: no update). Not disposed. */
+  step(grads: ReadonlyArray<tf.Tensor | null | undefined>, lr: number): void {
+    if (grads.length !== this.variables.length) {
+      throw new Error(`SGD.step: expected ${this.variables.length} gradients, one per variable, got ${grads.length}`);
+    }
     tf.tidy(() => {
-      for (const [name, grad] of Object.entries(grads)) {
-        const p = variables[name];
-        if (!p) throw new Error(`SGD: no variable named '${name}'`);
+      grads.forEach((grad, i) => {
+        if (!grad) return;
+        const p = this.variables[i]!;
         const g = this.weightDecay === 0 ? grad : tf.add(grad, tf.mul(p, this.weightDecay));
-        let v = this.velocity.get(name);
         if (this.momentum === 0) {
           p.assign(tf.sub(p, tf.mul(g, lr)));
-          continue;
+          return;
         }
+        let v = this.velocity[i];
         if (!v) {
           v = tf.variable(g, false);
-          this.velocity.set(name, v);
+          this.velocity[i] = v;
         } else {
           v.assign(tf.add(tf.mul(v, this.momentum), g));
         }
         p.assign(tf.sub(p, tf.mul(v, lr)));
-      }
+      });
     });
   }
 
-  /** The velocities by variable name (the optimizer's own tensors: do not dispose). */
-  state(): Record<string, tf.Variable> {
-    return Object.fromEntries(this.velocity);
+  /** The velocity of each variable in order, null before its first step (the optimizer's own tensors: do not dispose). */
+  velocities(): ReadonlyArray<tf.Variable | null> {
+    return [...this.velocity];
   }
 
-  /** Restores velocities (values copied). */
-  loadState(state: Readonly<Record<string, tf.Tensor>>): void {
-    for (const [name, value] of Object.entries(state)) {
-      const v = this.velocity.get(name);
-      if (v) v.assign(value);
-      else this.velocity.set(name, tf.variable(value, false));
-    }
+  /** Restores velocities in variable order (values copied; null leaves none). */
+  loadVelocities(values: ReadonlyArray<tf.Tensor | null | undefined>): void {
+    values.forEach((value, i) => {
+      if (i >= this.variables.length) throw new Error(`SGD.loadVelocities: ${values.length} velocities for ${this.variables.length} variables`);
+      const v = this.velocity[i];
+      if (!value) {
+        v?.dispose();
+        this.velocity[i] = null;
+      } else if (v) v.assign(value);
+      else this.velocity[i] = tf.variable(value, false);
+    });
   }
 
   dispose(): void {
-    for (const v of this.velocity.values()) v.dispose();
-    this.velocity.clear();
+    for (const v of this.velocity) v?.dispose();
+    this.velocity.fill(null);
   }
 }

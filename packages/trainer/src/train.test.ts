@@ -88,7 +88,7 @@ describe('train', () => {
     const resumed = await train({ network: fresh, data, config: cfg, checkpoints: store, resume: true });
     expect(resumed.resumedFrom).toEqual({ epoch: 2, batch: 6 });
     expect(selectionValues(fresh)).toEqual(selectionValues(uninterrupted));
-    expect(Array.from(fresh.slotLayers[0]!.scores.dataSync())).toEqual(Array.from(uninterrupted.slotLayers[0]!.scores.dataSync()));
+    expect(Array.from(fresh.slotLayers[0]!.source.scores.dataSync())).toEqual(Array.from(uninterrupted.slotLayers[0]!.source.scores.dataSync()));
     expect(withoutTime(resumed.history)).toEqual(withoutTime(full.history));
     expect(resumed.best).toEqual(full.best);
     uninterrupted.dispose();

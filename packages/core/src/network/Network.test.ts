@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { expectNoTensorLeak, maxAbsDiff, setTestBackend, testBackend } from '@slot-machines/test-utils';
 import { SlotConfigError } from '../errors';
 import { argmaxStrategy, uniformStrategy } from '../testStrategies.test-helpers';
-import type { LayerSpec } from './LayerSpec';
+import type { LayerSpec } from '../layers/LayerKind';
 import { createNetwork, type Network } from './Network';
 import type { NetworkOptions } from './NetworkConfig';
 
@@ -34,11 +34,11 @@ describe('createNetwork', () => {
     const net = createNetwork({ inputShape: [8, 8, 2], layers: convnet, k: 3, seed: 1, strategy: argmaxStrategy });
     expect(net.slotLayers.map((l) => l.name)).toEqual(['slotConv2d_0', 'slotDense_1']);
     expect(net.slotLayers.map((l) => l.layerIndex)).toEqual([0, 1]);
-    expect(net.slotLayers[0]!.scores.shape).toEqual([3, 3, 2, 4, 3]);
-    expect(net.slotLayers[1]!.scores.shape).toEqual([3 * 3 * 4, 5, 3]);
+    expect(net.slotLayers[0]!.source.scores.shape).toEqual([3, 3, 2, 4, 3]);
+    expect(net.slotLayers[1]!.source.scores.shape).toEqual([3 * 3 * 4, 5, 3]);
     expect(net.outputShape).toEqual([5]);
     expect(net.trainableVariables).toHaveLength(2);
-    const y = tf.tidy(() => net.apply(tf.ones([2, 8, 8, 2]), { training: true }));
+    const y = tf.tidy(() => net.apply(tf.ones([2, 8, 8, 2]), { training: true, step: 0 }));
     expect(y.shape).toEqual([2, 5]);
     y.dispose();
     net.dispose();
@@ -51,18 +51,18 @@ describe('createNetwork', () => {
     const b = build();
     const c = build({ seed: 124 });
     expect(values(a.scores())).toEqual(values(b.scores()));
-    expect(a.slotLayers.map((l) => Array.from(l.options.dataSync()))).toEqual(b.slotLayers.map((l) => Array.from(l.options.dataSync())));
-    expect(maxAbsDiff(a.slotLayers[0]!.options.dataSync(), c.slotLayers[0]!.options.dataSync())).toBeGreaterThan(0.01);
+    expect(a.slotLayers.map((l) => Array.from(l.source.options.dataSync()))).toEqual(b.slotLayers.map((l) => Array.from(l.source.options.dataSync())));
+    expect(maxAbsDiff(a.slotLayers[0]!.source.options.dataSync(), c.slotLayers[0]!.source.options.dataSync())).toBeGreaterThan(0.01);
     // different layer index, different options (same shape layers)
     const twins = createNetwork({ inputShape: [6], layers: [{ type: 'slotDense', units: 6 }, { type: 'slotDense', units: 6 }], k: 2, seed: 9, strategy: argmaxStrategy });
-    expect(maxAbsDiff(twins.slotLayers[0]!.options.dataSync(), twins.slotLayers[1]!.options.dataSync())).toBeGreaterThan(0.01);
-    const optionsHere = a.slotLayers.map((l) => Array.from(l.options.dataSync()));
+    expect(maxAbsDiff(twins.slotLayers[0]!.source.options.dataSync(), twins.slotLayers[1]!.source.options.dataSync())).toBeGreaterThan(0.01);
+    const optionsHere = a.slotLayers.map((l) => Array.from(l.source.options.dataSync()));
     const scoresHere = values(a.scores());
     for (const n of [a, b, c, twins]) n.dispose();
 
     await setTestBackend(other);
     const d = build();
-    const optionsThere = d.slotLayers.map((l) => Array.from(l.options.dataSync()));
+    const optionsThere = d.slotLayers.map((l) => Array.from(l.source.options.dataSync()));
     const scoresThere = values(d.scores());
     d.dispose();
     await setTestBackend(here);
@@ -76,11 +76,9 @@ describe('createNetwork', () => {
     const run = (step: number) => tf.tidy(() => net.apply(x, { training: true, step }).dataSync());
     expect(Array.from(run(5))).toEqual(Array.from(run(5)));
     expect(maxAbsDiff(run(5), run(6))).toBeGreaterThan(0);
-    // the internal counter advances on training passes only
-    net.step = 0;
-    tf.tidy(() => net.apply(x, { training: true }));
-    tf.tidy(() => net.apply(x));
-    expect(net.step).toBe(1);
+    // the network keeps no counter: a training pass must say its step
+    expect(() => net.apply(x, { training: true })).toThrow(/^step: expected the training step/);
+    expect(Array.from(tf.tidy(() => net.apply(x).dataSync()))).toEqual(Array.from(tf.tidy(() => net.apply(x, { step: 3 }).dataSync())));
     x.dispose();
     net.dispose();
   });
@@ -99,7 +97,7 @@ describe('createNetwork', () => {
     const w = net.selectedWeights();
     const chosen = net.selections();
     const layer = net.slotLayers[1]!;
-    const opts = layer.options.dataSync();
+    const opts = layer.source.options.dataSync();
     const idx = chosen[layer.name]!.dataSync();
     const ww = w[layer.name]!.dataSync();
     for (let i = 0; i < ww.length; i++) expect(ww[i]).toBe(opts[i * 5 + idx[i]!]);
@@ -114,7 +112,7 @@ describe('createNetwork', () => {
     const total = 10 * 16 + 16 * 3;
     for (const layer of net.slotLayers) {
       const scores = tf.tidy(() => tf.concat([tf.zeros([...layer.weightShape, 1]), tf.ones([...layer.weightShape, 1])], -1));
-      layer.setScores(scores);
+      layer.source.setScores(scores);
       scores.dispose();
     }
     expect(net.sparsity()).toEqual({ zero: total, total, fraction: 1 });
@@ -131,7 +129,7 @@ describe('createNetwork', () => {
       const net = createNetwork({ inputShape: [8, 8, 2], layers: convnet, k: 3, seed: 1, strategy: uniformStrategy });
       const optimizer = tf.train.sgd(0.1);
       for (let i = 0; i < 3; i++) {
-        optimizer.minimize(() => tf.losses.softmaxCrossEntropy(labels, net.apply(x, { training: true })) as tf.Scalar);
+        optimizer.minimize(() => tf.losses.softmaxCrossEntropy(labels, net.apply(x, { training: true, step: i })) as tf.Scalar);
       }
       const plain = net.extract({ trainable: true });
       Object.values(net.selections()).forEach((t) => t.dispose());

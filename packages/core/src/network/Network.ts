@@ -1,26 +1,24 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { SlotConfigError } from '../errors';
 import { INIT_SCHEMES, fans, initBounds } from '../init';
-import { Conv2D } from '../layers/Conv2D';
-import { Dense } from '../layers/Dense';
 import type { ApplyContext, Layer } from '../layers/Layer';
-import { SlotConv2D } from '../layers/SlotConv2D';
-import { SlotDense } from '../layers/SlotDense';
-import { checkInputShape, SlotLayer } from '../layers/SlotLayer';
-import { Dropout, Flatten, MaxPool2D, Relu } from '../layers/statelessLayers';
+import type { LayerSpec } from '../layers/LayerKind';
+import { createLayerRegistry } from '../layers/kinds';
+import type { LayerRegistry } from '../layers/LayerRegistry';
+import { isSlotLayer, WeightLayer, type SlotLayer } from '../layers/WeightLayer';
 import type { SelectionStrategy } from '../selection';
 import { requireInteger, requireOneOf, requireSeed } from '../validate';
 import { noSharing, type OptionRequest, type WeightSharingPolicy } from '../weightSharing';
-import { isSlotSpec, type LayerSpec } from './LayerSpec';
 import type { NetworkOptions, ResolvedNetworkConfig } from './NetworkConfig';
-import { planLayers, type LayerPlan } from './planLayers';
+import { planLayers, summarizePlans, type LayerPlan, type LayerSummary } from './planLayers';
 
 export interface ForwardOptions {
-  /** Training mode: the strategy samples and dropout drops. @default false */
+  /** Training mode: the strategy samples, dropout drops, batch norm uses and updates batch statistics. @default false */
   readonly training?: boolean;
   /**
-   * Step whose seeds this pass uses. @default the network's own counter, which a training pass
-   * then advances by one (so a resumed run that restores `step` repeats the same draws).
+   * The training step whose seeds this pass uses (sampling, dropout): required when `training`,
+   * so that a resumed run repeats the same draws. The network keeps no counter; the trainer's
+   * training state does. @default 0 when not training
    */
   readonly step?: number;
 }
@@ -33,23 +31,27 @@ export interface Sparsity {
 }
 
 /**
- * A sequential network of slot layers (and ordinary layers). Owns every tensor it makes;
- * call `dispose()` when done.
+ * A sequential network of layers whose kinds come from a `LayerRegistry` (core's kinds by
+ * default). Owns every tensor it makes; call `dispose()` when done.
  */
 export class Network {
   readonly config: ResolvedNetworkConfig;
   readonly layers: readonly Layer[];
   readonly strategy: SelectionStrategy | undefined;
   readonly sharing: WeightSharingPolicy;
-  /** Training steps taken; seeds of sampling and dropout derive from it. */
-  step = 0;
+  /** The layer kinds this network was built from (extraction builds with the same). */
+  readonly layerKinds: LayerRegistry;
+  /** Each layer's kind, spec, name and shapes, in order (parallel to `layers`). */
+  readonly plans: readonly LayerPlan[];
 
   constructor(options: NetworkOptions) {
     this.config = resolveConfig(options);
-    const plans = planLayers(this.config.inputShape, this.config.layers);
+    this.layerKinds = options.layerKinds ?? createLayerRegistry();
+    const plans = planLayers(this.config.inputShape, this.config.layers, this.layerKinds);
+    this.plans = plans;
     this.sharing = options.sharing ?? noSharing;
     this.strategy = options.strategy;
-    const slotPlans = plans.filter((p) => isSlotSpec(p.spec));
+    const slotPlans = plans.filter((p) => p.kind.weight?.source === 'slot');
     if (slotPlans.length > 0 && (!options.strategy || typeof options.strategy.select !== 'function')) {
       throw new SlotConfigError(
         'strategy',
@@ -60,10 +62,34 @@ export class Network {
     if (typeof this.sharing.createOptions !== 'function') {
       throw new SlotConfigError('sharing', 'a WeightSharingPolicy with a createOptions(requests, ctx) method', this.sharing);
     }
+    const initial = initialValues(options);
     const drawn = this.drawOptions(slotPlans);
     const layers: Layer[] = [];
     try {
-      for (const plan of plans) layers.push(this.buildLayer(plan, drawn, options));
+      for (const plan of plans) {
+        const { k, seed, init, zeroOption } = this.config;
+        const prefix = `${plan.name}/`;
+        const own = Object.fromEntries(Object.entries(initial).filter(([key]) => key.startsWith(prefix)).map(([key, t]) => [key.slice(prefix.length), t]));
+        const options_ = drawn.get(plan.name);
+        layers.push(
+          plan.kind.create(plan.spec as never, {
+            name: plan.name,
+            position: plan.position,
+            weightIndex: Math.max(plan.weightIndex, 0),
+            inputShape: plan.inputShape,
+            outputShape: plan.outputShape,
+            weightShape: plan.weightShape ?? [],
+            seed,
+            k,
+            init,
+            zeroOption,
+            ...(this.strategy ? { strategy: this.strategy } : {}),
+            ...(options_ ? { options: options_ } : {}),
+            initial: own,
+            trainableWeights: options.trainableWeights ?? true,
+          }),
+        );
+      }
     } catch (error) {
       for (const layer of layers) layer.dispose();
       for (const t of drawn.values()) if (!t.isDisposed) t.dispose();
@@ -74,10 +100,15 @@ export class Network {
 
   /** The slot layers, in order. */
   get slotLayers(): SlotLayer[] {
-    return this.layers.filter((l): l is SlotLayer => l instanceof SlotLayer);
+    return this.layers.filter(isSlotLayer);
   }
 
-  /** Every tensor an optimizer may change: the scores (and weights of ordinary layers). */
+  /** Every weight layer (slot or ordinary), in order. */
+  get weightLayers(): WeightLayer[] {
+    return this.layers.filter((l): l is WeightLayer => l instanceof WeightLayer);
+  }
+
+  /** Every tensor an optimizer may change, in layer order: the scores (and weights of ordinary layers). */
   get trainableVariables(): tf.Variable[] {
     return this.layers.flatMap((l) => [...l.trainableVariables]);
   }
@@ -92,35 +123,44 @@ export class Network {
 
   /**
    * Forward pass of a batch `[batch, ...inputShape]`. Call inside `tf.tidy` (or dispose the
-   * result): the caller owns the returned tensor; `x` is not disposed.
+   * result): the caller owns the returned tensor; `x` is not disposed. A training pass updates
+   * non-trainable layer state (batch norm's running statistics).
    */
   apply(x: tf.Tensor, options: ForwardOptions = {}): tf.Tensor {
-    checkInputShape(x, this.config.inputShape, 'the network');
+    checkNetworkInput(x, this.config.inputShape);
     const training = options.training ?? false;
-    const step = options.step ?? this.step;
-    if (training && options.step === undefined) this.step += 1;
+    if (training && options.step === undefined) {
+      throw new SlotConfigError('step', 'the training step (an integer >= 0) on a training pass: every random draw derives from it', undefined);
+    }
+    const step = requireInteger('step', options.step ?? 0, 0);
     const ctx: ApplyContext = { training, step };
     return tf.tidy(() => this.layers.reduce((h, layer) => layer.apply(h, ctx), x));
   }
 
   /** int32 argmax choices `[...S]` of every slot layer, by layer name. The caller owns the tensors. */
   selections(): Record<string, tf.Tensor> {
-    return Object.fromEntries(this.slotLayers.map((l) => [l.name, l.selectedIndices()]));
+    return Object.fromEntries(this.slotLayers.map((l) => [l.name, l.source.selectedIndices()]));
   }
 
   /** The scores of every slot layer by name (the network's own variables: do not dispose). */
   scores(): Record<string, tf.Variable> {
-    return Object.fromEntries(this.slotLayers.map((l) => [l.name, l.scores]));
+    return Object.fromEntries(this.slotLayers.map((l) => [l.name, l.source.scores]));
   }
 
   /**
-   * Every variable of the network by a stable name, `${layer}/scores` or `${layer}/weight`, in layer
-   * order: what a checkpoint stores. The network's own variables: do not dispose.
+   * Every variable of the network by a stable name, `${layer}/${short}` (`scores`, `weight`,
+   * `movingMean`...), in layer order: trainable ones and non-trainable layer state alike, which is
+   * what a checkpoint stores. The network's own variables: do not dispose.
    */
   namedVariables(): Record<string, tf.Variable> {
     return Object.fromEntries(
       this.layers.flatMap((layer) => Object.entries(layer.variables()).map(([short, v]) => [`${layer.name}/${short}`, v] as const)),
     );
+  }
+
+  /** The trainable variables by their `namedVariables()` names, in the order of `trainableVariables`. */
+  namedTrainableVariables(): Array<[string, tf.Variable]> {
+    return Object.entries(this.namedVariables()).filter(([, v]) => v.trainable);
   }
 
   /** Assigns variables by the names of `namedVariables()` (values copied). Unknown names and shapes throw. */
@@ -142,7 +182,7 @@ export class Network {
     for (const [name, value] of Object.entries(scores)) {
       const layer = byName.get(name);
       if (!layer) throw new SlotConfigError('scores', `names of slot layers (${[...byName.keys()].join(', ')})`, name);
-      layer.setScores(value);
+      layer.source.setScores(value);
     }
   }
 
@@ -156,31 +196,49 @@ export class Network {
     let zero = 0;
     let total = 0;
     for (const layer of this.slotLayers) {
-      total += layer.scores.size / layer.k;
-      if (!layer.zeroOption) continue;
-      const count = tf.tidy(() => tf.sum(tf.cast(tf.equal(layer.selectedIndices(), layer.k - 1), 'int32')));
+      const { source } = layer;
+      total += source.scores.size / source.k;
+      if (!source.zeroOption) continue;
+      const count = tf.tidy(() => tf.sum(tf.cast(tf.equal(source.selectedIndices(), source.k - 1), 'int32')));
       zero += count.dataSync()[0]!;
       count.dispose();
     }
     return { zero, total, fraction: total === 0 ? 0 : zero / total };
   }
 
+  /** Per-layer kind, output shape, weights, options, scores and training-state floats (see `summarizeNetwork`). */
+  summary(): LayerSummary[] {
+    return summarizePlans(this.plans, this.config.k);
+  }
+
   /**
-   * The selected network as an ordinary network: every slot layer becomes a `dense`/`conv2d` layer
-   * whose weight is the argmax choice. The result owns its tensors (dispose it); this network is
-   * unchanged. Pass `trainable: true` to finetune it.
+   * The selected network as an ordinary network: every slot layer becomes its kind's learned twin
+   * (`slotDense` -> `dense`) whose weight is the argmax choice; every other variable (learned
+   * weights, batch-norm statistics) is copied. The result owns its tensors (dispose it); this
+   * network is unchanged. Pass `trainable: true` to finetune it.
    */
   extract(options: { trainable?: boolean } = {}): Network {
-    const weights = this.selectedWeights();
+    const initial: Record<string, tf.Tensor> = {};
+    const made: tf.Tensor[] = [];
+    for (const layer of this.layers) {
+      if (isSlotLayer(layer)) {
+        const w = layer.selectedWeight();
+        made.push(w);
+        initial[`${layer.name}/weight`] = w;
+      } else {
+        for (const [short, v] of Object.entries(layer.variables())) initial[`${layer.name}/${short}`] = v;
+      }
+    }
     try {
       return new Network({
         ...this.config,
-        layers: this.config.layers.map((spec, i) => ({ ...plainSpec(spec), name: this.layers[i]!.name })),
-        initialWeights: weights,
+        layers: this.plans.map((p) => ({ ...p.spec, type: p.kind.weight?.plainType ?? p.spec.type, name: p.name }) as LayerSpec),
+        layerKinds: this.layerKinds,
+        initialVariables: initial,
         trainableWeights: options.trainable ?? false,
       });
     } finally {
-      for (const w of Object.values(weights)) w.dispose();
+      tf.dispose(made);
     }
   }
 
@@ -191,11 +249,11 @@ export class Network {
   private drawOptions(slotPlans: readonly LayerPlan[]): Map<string, tf.Tensor> {
     const { k, seed, init } = this.config;
     const requests: OptionRequest[] = slotPlans.map((p) => {
-      const { fanIn, fanOut } = fans(p.weight!.shape);
+      const { fanIn, fanOut } = fans(p.weightShape!);
       return {
-        layerIndex: p.weight!.index,
-        shape: [...p.weight!.shape, k],
-        bound: initBounds(init, p.weight!.kind, fanIn, fanOut).weightBound,
+        layerIndex: p.weightIndex,
+        shape: [...p.weightShape!, k],
+        bound: initBounds(init, p.kind.weight!.op, fanIn, fanOut).weightBound,
       };
     });
     if (requests.length === 0) return new Map();
@@ -205,50 +263,32 @@ export class Network {
     }
     return new Map(slotPlans.map((p, i) => [p.name, tensors[i]!]));
   }
-
-  private buildLayer(plan: LayerPlan, drawn: Map<string, tf.Tensor>, options: NetworkOptions): Layer {
-    const { spec, name, inputShape } = plan;
-    const { k, seed, init, zeroOption } = this.config;
-    const layerIndex = plan.weight?.index ?? 0;
-    switch (spec.type) {
-      case 'slotDense':
-      case 'slotConv2d': {
-        const common = { k, seed, init, zeroOption, layerIndex, name, inputShape, strategy: this.strategy!, options: drawn.get(name)! };
-        return spec.type === 'slotDense'
-          ? new SlotDense({ ...common, units: spec.units })
-          : new SlotConv2D({ ...common, filters: spec.filters, kernelSize: spec.kernelSize ?? 3, padding: spec.padding ?? 'same' });
-      }
-      case 'dense':
-      case 'conv2d': {
-        const initialWeight = options.initialWeights?.[name];
-        const common = {
-          seed,
-          init,
-          layerIndex,
-          name,
-          inputShape,
-          trainable: options.trainableWeights ?? true,
-          ...(initialWeight ? { initialWeight } : {}),
-        };
-        return spec.type === 'dense'
-          ? new Dense({ ...common, units: spec.units })
-          : new Conv2D({ ...common, filters: spec.filters, kernelSize: spec.kernelSize ?? 3, padding: spec.padding ?? 'same' });
-      }
-      case 'relu':
-        return new Relu(name, inputShape);
-      case 'flatten':
-        return new Flatten(name, inputShape);
-      case 'maxPool2d':
-        return new MaxPool2D(name, inputShape, spec.poolSize ?? 2);
-      case 'dropout':
-        return new Dropout(name, inputShape, spec.rate, seed, plan.position);
-    }
-  }
 }
 
 /** Builds a network; see `Network`. */
 export function createNetwork(options: NetworkOptions): Network {
   return new Network(options);
+}
+
+/**
+ * The per-layer summary of a network config without building it (no tensor is made, so VGG-19
+ * with K=64 costs nothing): kind, output shape, weights, options, scores and the float32 values a
+ * training run keeps (options, scores or weights, one momentum per trained value, layer state).
+ */
+export function summarizeNetwork(options: Pick<NetworkOptions, 'inputShape' | 'layers' | 'k' | 'layerKinds'>): LayerSummary[] {
+  const k = requireInteger('k', options.k ?? 8, 1);
+  return summarizePlans(planLayers(options.inputShape, options.layers, options.layerKinds ?? createLayerRegistry()), k);
+}
+
+function initialValues(options: NetworkOptions): Record<string, tf.Tensor> {
+  const out: Record<string, tf.Tensor> = { ...(options.initialVariables ?? {}) };
+  for (const [name, weight] of Object.entries(options.initialWeights ?? {})) out[`${name}/weight`] = weight;
+  return out;
+}
+
+function checkNetworkInput(x: tf.Tensor, expected: readonly number[]): void {
+  const ok = x.rank === expected.length + 1 && expected.every((d, i) => x.shape[i + 1] === d);
+  if (!ok) throw new SlotConfigError('input of the network', `shape [batch, ${expected.join(', ')}]`, x.shape);
 }
 
 function resolveConfig(options: NetworkOptions): ResolvedNetworkConfig {
@@ -265,11 +305,4 @@ function resolveConfig(options: NetworkOptions): ResolvedNetworkConfig {
     init: requireOneOf('init', options.init ?? 'paper', INIT_SCHEMES),
     zeroOption,
   };
-}
-
-/** A slot layer's spec as the ordinary layer the argmax network runs as. */
-function plainSpec(spec: LayerSpec): LayerSpec {
-  if (spec.type === 'slotDense') return { ...spec, type: 'dense' };
-  if (spec.type === 'slotConv2d') return { ...spec, type: 'conv2d' };
-  return spec;
 }

@@ -2,7 +2,8 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { InitScheme } from '../init';
 import type { SelectionStrategy } from '../selection';
 import type { WeightSharingPolicy } from '../weightSharing';
-import type { LayerSpec } from './LayerSpec';
+import type { LayerSpec } from '../layers/LayerKind';
+import type { LayerRegistry } from '../layers/LayerRegistry';
 
 /** Everything about a network that is plain JSON (stored in checkpoints). */
 export interface NetworkConfig {
@@ -27,6 +28,10 @@ export interface NetworkOptions extends NetworkConfig {
   readonly sharing?: WeightSharingPolicy;
   /** Initial weights of ordinary `dense`/`conv2d` layers by layer name (finetuning). Copied, not disposed. */
   readonly initialWeights?: Readonly<Record<string, tf.Tensor>>;
+  /** Initial values of any layer variables by `namedVariables()` name (`dense_1/weight`, `batchNorm_3/movingMean`). Copied, not disposed. */
+  readonly initialVariables?: Readonly<Record<string, tf.Tensor>>;
+  /** The layer kinds `layers` may use. @default createLayerRegistry() (core's kinds) */
+  readonly layerKinds?: LayerRegistry;
   /** Whether ordinary weight layers are trainable. @default true */
   readonly trainableWeights?: boolean;
 }

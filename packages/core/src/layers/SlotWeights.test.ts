@@ -1,17 +1,40 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { expectNoTensorLeak, maxAbsDiff } from '@slot-machines/test-utils';
+import { createNetwork } from '../network/Network';
+import type { SelectionStrategy } from '../selection';
 import { argmaxStrategy, uniformStrategy } from '../testStrategies.test-helpers';
-import { SlotConv2D } from './SlotConv2D';
-import { SlotDense } from './SlotDense';
-import type { SlotLayer } from './SlotLayer';
+import type { ApplyContext } from './Layer';
+import { SlotWeights } from './SlotWeights';
 
-function dense(k = 4, extra: Partial<ConstructorParameters<typeof SlotDense>[0]> = {}): SlotDense {
-  return new SlotDense({ inputShape: [5], units: 3, k, seed: 7, strategy: argmaxStrategy, ...extra });
+interface Extra {
+  readonly strategy?: SelectionStrategy;
+  readonly zeroOption?: boolean;
 }
-function conv(k = 4, extra: Partial<ConstructorParameters<typeof SlotConv2D>[0]> = {}): SlotConv2D {
-  return new SlotConv2D({ inputShape: [6, 6, 2], filters: 3, k, seed: 7, strategy: argmaxStrategy, ...extra });
+
+/** A slot layer built the way users get one (a network of that one layer), seen through its layer and its slot source. */
+function slotLayer(type: 'slotDense' | 'slotConv2d', inputShape: number[], k: number, extra: Extra = {}) {
+  const spec = type === 'slotDense' ? { type, units: 3 } : { type, filters: 3 };
+  const net = createNetwork({ inputShape, layers: [spec], k, seed: 7, strategy: extra.strategy ?? argmaxStrategy, zeroOption: extra.zeroOption ?? false });
+  const layer = net.slotLayers[0]!;
+  const source = layer.source;
+  return {
+    options: source.options,
+    scores: source.scores,
+    k: source.k,
+    weightShape: layer.weightShape,
+    trainableVariables: layer.trainableVariables,
+    apply: (x: tf.Tensor, ctx: ApplyContext) => layer.apply(x, ctx),
+    effectiveWeight: (ctx: ApplyContext) => source.weight(ctx),
+    selectedWeight: () => layer.selectedWeight(),
+    selectedIndices: () => source.selectedIndices(),
+    setScores: (t: tf.Tensor) => source.setScores(t),
+    dispose: () => net.dispose(),
+  };
 }
+type SlotLayer = ReturnType<typeof slotLayer>;
+const dense = (k = 4, extra: Extra = {}) => slotLayer('slotDense', [5], k, extra);
+const conv = (k = 4, extra: Extra = {}) => slotLayer('slotConv2d', [6, 6, 2], k, extra);
 
 /** For every connection: is the effective weight bit-identical to one of its K options? */
 function everyWeightIsAnOption(layer: SlotLayer, training: boolean, step: number): boolean {
@@ -52,7 +75,6 @@ function gradients(layer: SlotLayer, x: tf.Tensor, op: (x: tf.Tensor, w: tf.Tens
   return { numeric, scoreGrad };
 }
 
-type Extra = Partial<ConstructorParameters<typeof SlotDense>[0]>;
 describe.each([
   ['SlotDense', (k: number, extra: Extra = {}) => dense(k, extra), [2, 5]],
   ['SlotConv2D', (k: number, extra: Extra = {}) => conv(k, extra), [2, 6, 6, 2]],
@@ -172,9 +194,10 @@ describe('greedy ties and seeds', () => {
   });
 
   it('draws the same options and scores from the same (seed, layer index), other ones from another index', () => {
-    const a = dense(4, { layerIndex: 2 });
-    const b = dense(4, { layerIndex: 2 });
-    const c = dense(4, { layerIndex: 3 });
+    const weights = (layerIndex: number) => new SlotWeights({ name: 'w', op: 'dense', weightShape: [5, 3], k: 4, seed: 7, layerIndex, strategy: argmaxStrategy });
+    const a = weights(2);
+    const b = weights(2);
+    const c = weights(3);
     expect(Array.from(a.options.dataSync())).toEqual(Array.from(b.options.dataSync()));
     expect(Array.from(a.scores.dataSync())).toEqual(Array.from(b.scores.dataSync()));
     expect(maxAbsDiff(a.options.dataSync(), c.options.dataSync())).toBeGreaterThan(0.01);

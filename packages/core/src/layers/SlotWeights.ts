@@ -5,37 +5,43 @@ import { deriveSeed } from '../seeds';
 import { argmaxSelection, type SelectionStrategy } from '../selection';
 import { gatherOptions, straightThroughSelect } from '../straightThrough';
 import { requireInteger, requireOneOf, requireSeed } from '../validate';
-import type { ApplyContext, Layer } from './Layer';
+import type { ApplyContext } from './Layer';
+import type { WeightProvider } from './WeightLayer';
 
-/** Options shared by `SlotDense` and `SlotConv2D`. */
-export interface SlotLayerOptions {
+/** What a slot weight source is made from. */
+export interface SlotWeightsOptions {
+  /** The layer's name, for messages. */
+  readonly name: string;
+  /** Dense or conv2d: decides the score initialisation (spec section 2). */
+  readonly op: WeightLayerKind;
+  /** Shape S of the ordinary weight. */
+  readonly weightShape: readonly number[];
   /** Number of fixed random options per connection (including the zero option, if any). */
   readonly k: number;
   /** The selection plugin (rho). */
   readonly strategy: SelectionStrategy;
   /** Base seed of the network. Options, scores and every draw derive from `(seed, layerIndex)`. */
   readonly seed: number;
-  /** Position among the network's slot layers. @default 0 */
-  readonly layerIndex?: number;
+  /** Position among the network's weight layers. */
+  readonly layerIndex: number;
   /** @default 'paper' */
   readonly init?: InitScheme;
   /** Make the last of the K options exactly 0 (sparse slot machine). @default false */
   readonly zeroOption?: boolean;
   /**
-   * Options drawn by a weight-sharing policy: `[...S, K]` or `[K]`. The layer takes ownership.
+   * Options drawn by a weight-sharing policy: `[...S, K]` or `[K]`. Taken over (disposed by this source).
    * @default per-connection options U(-bound, bound) drawn from `(seed, layerIndex)`
    */
   readonly options?: tf.Tensor;
-  /** @default `${type}_${layerIndex}` */
-  readonly name?: string;
 }
 
 /**
- * A layer whose weight of shape S is chosen, per connection, among K fixed random options
- * (`options`, never trained) by K learned scores (`scores`, the only trainable tensor).
+ * The weight source of a slot layer: the weight of shape S is chosen, per connection, among K
+ * fixed random options (`options`, never trained) by K learned scores (`scores`, the only
+ * trainable tensor). Owns both.
  */
-export abstract class SlotLayer implements Layer {
-  abstract readonly type: 'slotDense' | 'slotConv2d';
+export class SlotWeights implements WeightProvider {
+  readonly source = 'slot' as const;
   readonly name: string;
   readonly k: number;
   readonly layerIndex: number;
@@ -45,22 +51,17 @@ export abstract class SlotLayer implements Layer {
   readonly strategy: SelectionStrategy;
   /** Shape S of the ordinary weight. */
   readonly weightShape: readonly number[];
-  /** The fixed options, `[...S, K]` or `[K]` when shared. Never updated; owned by the layer. */
+  /** The fixed options, `[...S, K]` or `[K]` when shared. Never updated; owned by the source. */
   readonly options: tf.Tensor;
-  /** The scores `[...S, K]`: the only trainable tensor. Owned by the layer. */
+  /** The scores `[...S, K]`: the only trainable tensor. Owned by the source. */
   readonly scores: tf.Variable;
   /** U(-weightBound, weightBound) is where per-connection options are drawn from. */
   readonly weightBound: number;
 
-  protected constructor(
-    kind: WeightLayerKind,
-    weightShape: readonly number[],
-    options: SlotLayerOptions,
-    readonly inputShape: readonly number[],
-    readonly outputShape: readonly number[],
-  ) {
+  constructor(options: SlotWeightsOptions) {
+    this.name = options.name;
     this.k = requireInteger('k', options.k, 1);
-    this.layerIndex = requireInteger('layerIndex', options.layerIndex ?? 0, 0);
+    this.layerIndex = requireInteger('layerIndex', options.layerIndex, 0);
     this.seed = requireSeed('seed', options.seed);
     this.init = requireOneOf('init', options.init ?? 'paper', INIT_SCHEMES);
     this.zeroOption = options.zeroOption ?? false;
@@ -71,13 +72,12 @@ export abstract class SlotLayer implements Layer {
       throw new SlotConfigError('strategy', 'a SelectionStrategy object with a select(scores, ctx) method', options.strategy);
     }
     this.strategy = options.strategy;
-    this.weightShape = weightShape;
-    this.name = options.name ?? `${kind === 'dense' ? 'slotDense' : 'slotConv2d'}_${this.layerIndex}`;
+    this.weightShape = options.weightShape;
 
-    const { fanIn, fanOut } = fans(weightShape);
-    const bounds = initBounds(this.init, kind, fanIn, fanOut);
+    const { fanIn, fanOut } = fans(this.weightShape);
+    const bounds = initBounds(this.init, options.op, fanIn, fanOut);
     this.weightBound = bounds.weightBound;
-    const scoreShape = [...weightShape, this.k];
+    const scoreShape = [...this.weightShape, this.k];
 
     const drawn = options.options ?? drawSlotOptions(scoreShape, bounds.weightBound, this.seed, this.layerIndex);
     checkOptionsShape(drawn, scoreShape, this.name);
@@ -88,9 +88,6 @@ export abstract class SlotLayer implements Layer {
     this.scores = tf.variable(initialScores, true);
     initialScores.dispose();
   }
-
-  /** The ordinary op with an effective weight of shape S. */
-  protected abstract applyWeight(x: tf.Tensor, weight: tf.Tensor): tf.Tensor;
 
   get trainableVariables(): readonly tf.Variable[] {
     return [this.scores];
@@ -105,7 +102,7 @@ export abstract class SlotLayer implements Layer {
    * Training: the strategy chooses; otherwise the argmax network (unless the strategy asks for itself).
    * Call inside `tf.tidy`; the caller owns the result.
    */
-  effectiveWeight(ctx: ApplyContext): tf.Tensor {
+  weight(ctx: ApplyContext): tf.Tensor {
     const useStrategy = ctx.training || this.strategy.evalSelection === 'strategy';
     const selectionContext = {
       training: ctx.training,
@@ -116,11 +113,6 @@ export abstract class SlotLayer implements Layer {
     return straightThroughSelect(this.scores, this.options, (s) =>
       useStrategy ? this.strategy.select(s, selectionContext) : argmaxSelection(s),
     );
-  }
-
-  apply(x: tf.Tensor, ctx: ApplyContext): tf.Tensor {
-    checkInputShape(x, this.inputShape, this.name);
-    return tf.tidy(() => this.applyWeight(x, this.effectiveWeight(ctx)));
   }
 
   /** int32 `[...S]`: the argmax choice per connection. The caller owns the result. */
@@ -169,13 +161,5 @@ function checkOptionsShape(t: tf.Tensor, full: readonly number[], name: string, 
   if (!shared && !(t.rank === full.length && t.shape.every((d, i) => d === full[i]))) {
     const expected = `a tensor of shape [${full.join(', ')}]${allowShared ? ` or [${k}]` : ''}`;
     throw new SlotConfigError(name, expected, t.shape);
-  }
-}
-
-/** Throws a `SlotConfigError` unless `x` is `[batch, ...expected]`. */
-export function checkInputShape(x: tf.Tensor, expected: readonly number[], name: string): void {
-  const ok = x.rank === expected.length + 1 && expected.every((d, i) => x.shape[i + 1] === d);
-  if (!ok) {
-    throw new SlotConfigError(`input of ${name}`, `shape [batch, ${expected.join(', ')}]`, x.shape);
   }
 }
