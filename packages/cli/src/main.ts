@@ -1,70 +1,48 @@
-import { parseArgs } from 'node:util';
-import { initRuntime } from '@slot-machines/runtime-node';
 import { CliError } from './CliError';
-import { evalCommand } from './commands/evalCommand';
-import { exportCommand } from './commands/exportCommand';
-import { nativeCommand } from './commands/nativeCommand';
-import { reproduceCommand } from './commands/reproduceCommand';
-import { trainCommand } from './commands/trainCommand';
-import { HELP, helpFor } from './help';
+import type { CliIo, Command } from './Command';
+import { COMMANDS } from './commandList';
+import { commandHelp, overviewHelp } from './help';
+import { initBackend } from './initBackend';
+import { parseFlags } from './parseFlags';
 
-export interface CliIo {
-  readonly stdout: NodeJS.WriteStream;
-  readonly stderr: NodeJS.WriteStream;
-}
+export type { CliIo } from './Command';
 
-/** Runs the command line `argv` (without `node` and the script). Resolves to the exit code. */
-export async function main(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
-  const [command, ...rest] = argv;
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-    io.stdout.write(rest[0] ? helpFor(rest[0]) : HELP);
+/**
+ * Runs the command line `argv` (without `node` and the script) with the given commands (default:
+ * all of them). Resolves to the exit code: 2 for a user error, said in one line on stderr.
+ */
+export async function main(
+  argv: readonly string[],
+  io: CliIo = { stdout: process.stdout, stderr: process.stderr },
+  commands: readonly Command[] = COMMANDS,
+): Promise<number> {
+  const [name, ...rest] = argv;
+  const byName = new Map(commands.map((c) => [c.name, c]));
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    const asked = rest[0] === undefined ? undefined : byName.get(rest[0]);
+    io.stdout.write(asked ? commandHelp(asked) : overviewHelp(commands));
     return 0;
   }
-  if (command === '--version') {
+  if (name === '--version') {
     io.stdout.write('0.0.0\n');
     return 0;
   }
-  const commands: Record<string, (args: string[], io: CliIo, init: typeof initBackend) => Promise<number>> = {
-    train: trainCommand,
-    finetune: (args, cliIo, init) => {
-      if (!args.includes('--run')) throw new CliError('--run DIR is required: the run whose selected network is finetuned');
-      return trainCommand(args.map((a) => (a === '--run' ? '--finetune-from' : a)), cliIo, init);
-    },
-    eval: evalCommand,
-    export: exportCommand,
-    reproduce: reproduceCommand,
-    native: nativeCommand,
-  };
-  const run = commands[command];
-  if (!run) {
-    io.stderr.write(`slot-machines: unknown command '${command}'; expected one of ${Object.keys(commands).join(', ')} (see slot-machines --help)\n`);
+  const command = byName.get(name);
+  if (!command) {
+    io.stderr.write(`slot-machines: unknown command '${name}'; expected one of ${[...byName.keys()].join(', ')} (see slot-machines --help)\n`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout.write(helpFor(command));
+    io.stdout.write(commandHelp(command));
     return 0;
   }
   try {
-    return await run(rest, io, initBackend);
+    return await command.run(parseFlags(rest, command.flags), { io, initBackend: (backend) => initBackend(backend, io) });
   } catch (error) {
     if (error instanceof CliError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.stderr.write(`slot-machines ${command}: ${(error as Error).message}\n`);
+      io.stderr.write(`slot-machines ${name}: ${(error as Error).message}\n`);
       return 2;
     }
     throw error;
   }
-}
-
-/** Starts the backend the user asked for and says which one runs. */
-async function initBackend(backend: string, io: CliIo): Promise<string> {
-  if (!['auto', 'tensorflow', 'wasm', 'cpu'].includes(backend)) {
-    throw new CliError(`--backend: expected one of auto, tensorflow, wasm, cpu, got '${backend}'`);
-  }
-  const info = await initRuntime({ backend: backend as 'auto', log: (line) => io.stderr.write(`${line}\n`) });
-  return info.backend;
-}
-
-/** `parseArgs` with the CLI's conventions: strict, named flags only. */
-export function parseFlags(args: string[], options: Record<string, { type: 'string' | 'boolean' }>) {
-  return parseArgs({ args, options, strict: true, allowPositionals: true }) as { values: Record<string, string | boolean | undefined>; positionals: string[] };
 }

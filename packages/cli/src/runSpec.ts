@@ -4,7 +4,7 @@ import { createGreedyStrategy } from '@slot-machines/selection-greedy';
 import { createProbabilisticStrategy } from '@slot-machines/selection-probabilistic';
 import { PAPER_SCHEDULE, recipeDefaults, type Schedule } from '@slot-machines/trainer';
 import { createGlobalSharing, createLayerSharing, createNoSharing } from '@slot-machines/weight-sharing';
-import { CliError } from './CliError';
+import { CliError, validate } from './CliError';
 
 export type DatasetId = 'mnist' | 'cifar10';
 export type StrategyName = 'greedy' | 'probabilistic';
@@ -53,14 +53,15 @@ export const registry = createRegistry()
 
 /** Fills defaults (the paper's recipe) into what the user gave and checks every value. */
 export function resolveRunSpec(given: Partial<Record<keyof RunSpec, unknown>>): RunSpec {
-  const architectureId = oneOf('--arch', given.architecture ?? 'lenet-300-100', ARCHITECTURE_IDS);
-  const flavour = oneOf('--flavour', given.flavour ?? 'slot', FLAVOURS);
-  const dataset = oneOf('--dataset', given.dataset ?? (architectureId === 'lenet-300-100' ? 'mnist' : 'cifar10'), ['mnist', 'cifar10'] as const);
+  // flag values arrive as text, values from code as numbers: parseInteger / parseNumber take both
+  const architectureId = validate.requireOneOf('--arch', given.architecture ?? 'lenet-300-100', ARCHITECTURE_IDS);
+  const flavour = validate.requireOneOf('--flavour', given.flavour ?? 'slot', FLAVOURS);
+  const dataset = validate.requireOneOf('--dataset', given.dataset ?? (architectureId === 'lenet-300-100' ? 'mnist' : 'cifar10'), ['mnist', 'cifar10'] as const);
   if ((dataset === 'mnist') !== (architectureId === 'lenet-300-100')) {
     throw new CliError(`--arch ${architectureId} does not fit --dataset ${dataset}: Lenet-300-100 is for MNIST, CONV-x for CIFAR-10`);
   }
-  const strategy = oneOf('--strategy', given.strategy ?? 'greedy', ['greedy', 'probabilistic'] as const);
-  const k = flavour === 'random' ? 1 : integer('--k', given.k ?? 8, 1);
+  const strategy = validate.requireOneOf('--strategy', given.strategy ?? 'greedy', ['greedy', 'probabilistic'] as const);
+  const k = flavour === 'random' ? 1 : validate.parseInteger('--k', given.k ?? 8, 1);
   // the learning rate and weight decay of a slot machine come from its strategy's recipe
   const recipe = recipeDefaults(
     given.finetuneFrom ? { flavour: 'finetune' } : flavour === 'learned' ? { flavour: 'learned' } : { flavour: 'slot', strategy: registry.createStrategy({ id: strategy }), k },
@@ -74,24 +75,24 @@ export function resolveRunSpec(given: Partial<Record<keyof RunSpec, unknown>>): 
     data,
     k,
     strategy,
-    normalize: oneOf('--normalize', given.normalize ?? 'softmax', ['softmax', 'proportional'] as const),
-    sharing: oneOf('--sharing', given.sharing ?? 'none', ['none', 'layer', 'global'] as const),
+    normalize: validate.requireOneOf('--normalize', given.normalize ?? 'softmax', ['softmax', 'proportional'] as const),
+    sharing: validate.requireOneOf('--sharing', given.sharing ?? 'none', ['none', 'layer', 'global'] as const),
     zeroOption: Boolean(given.zeroOption ?? false),
-    init: oneOf('--init', given.init ?? 'paper', INIT_SCHEMES),
-    padding: oneOf('--padding', given.padding ?? 'same', ['same', 'valid'] as const),
-    seed: integer('--seed', given.seed ?? 0, 0),
-    epochs: integer('--epochs', given.epochs ?? 200, 1),
-    batchSize: integer('--batch-size', given.batchSize ?? recipe.batchSize, 1),
-    learningRate: positive('--lr', given.learningRate ?? recipe.learningRate),
-    momentum: number('--momentum', given.momentum ?? recipe.momentum),
-    weightDecay: number('--weight-decay', given.weightDecay ?? recipe.weightDecay),
+    init: validate.requireOneOf('--init', given.init ?? 'paper', INIT_SCHEMES),
+    padding: validate.requireOneOf('--padding', given.padding ?? 'same', ['same', 'valid'] as const),
+    seed: validate.parseInteger('--seed', given.seed ?? 0, 0),
+    epochs: validate.parseInteger('--epochs', given.epochs ?? 200, 1),
+    batchSize: validate.parseInteger('--batch-size', given.batchSize ?? recipe.batchSize, 1),
+    learningRate: validate.parseNumber('--lr', given.learningRate ?? recipe.learningRate, { min: 0, minExclusive: true }),
+    momentum: validate.parseNumber('--momentum', given.momentum ?? recipe.momentum, 0),
+    weightDecay: validate.parseNumber('--weight-decay', given.weightDecay ?? recipe.weightDecay, 0),
     schedule: (given.schedule as Schedule | undefined) ?? PAPER_SCHEDULE,
-    patience: given.patience == null ? null : integer('--patience', given.patience, 1),
-    validationFraction: number('--validation', given.validationFraction ?? (dataset === 'mnist' ? 0.15 : 0.1)),
-    trainSubset: given.trainSubset == null ? null : integer('--train-subset', given.trainSubset, 1),
-    augment: oneOf('--augment', given.augment ?? (dataset === 'cifar10' ? 'crop-flip' : 'none'), ['crop-flip', 'flip', 'none'] as const),
-    checkpointEverySteps: integer('--checkpoint-every', given.checkpointEverySteps ?? 0, 0),
-    normalization: oneOf('--normalization', given.normalization ?? 'standardize', ['standardize', 'scale'] as const),
+    patience: given.patience == null ? null : validate.parseInteger('--patience', given.patience, 1),
+    validationFraction: validate.parseNumber('--validation', given.validationFraction ?? (dataset === 'mnist' ? 0.15 : 0.1), 0),
+    trainSubset: given.trainSubset == null ? null : validate.parseInteger('--train-subset', given.trainSubset, 1),
+    augment: validate.requireOneOf('--augment', given.augment ?? (dataset === 'cifar10' ? 'crop-flip' : 'none'), ['crop-flip', 'flip', 'none'] as const),
+    checkpointEverySteps: validate.parseInteger('--checkpoint-every', given.checkpointEverySteps ?? 0, 0),
+    normalization: validate.requireOneOf('--normalization', given.normalization ?? 'standardize', ['standardize', 'scale'] as const),
     finetuneFrom: (given.finetuneFrom as string | undefined) ?? null,
   };
 }
@@ -124,26 +125,4 @@ export function describeRun(spec: RunSpec): string {
 
 function defaultCifarDir(): string {
   return 'cifar-10-batches-bin';
-}
-
-function oneOf<T extends string>(flag: string, value: unknown, allowed: readonly T[]): T {
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    throw new CliError(`${flag}: expected one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
-  }
-  return value as T;
-}
-function number(flag: string, value: unknown): number {
-  const n = typeof value === 'string' ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) throw new CliError(`${flag}: expected a number >= 0, got ${JSON.stringify(value)}`);
-  return n;
-}
-function positive(flag: string, value: unknown): number {
-  const n = number(flag, value);
-  if (n <= 0) throw new CliError(`${flag}: expected a number > 0, got ${JSON.stringify(value)}`);
-  return n;
-}
-function integer(flag: string, value: unknown, min: number): number {
-  const n = typeof value === 'string' ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < min) throw new CliError(`${flag}: expected an integer >= ${min}, got ${JSON.stringify(value)}`);
-  return n;
 }

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import type { CliIo } from './main';
+import type { CliIo } from './Command';
 
 /** Captures what a command writes to stdout and stderr. */
 export function captureIo(): CliIo & { out: () => string; err: () => string } {

@@ -4,22 +4,51 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { version_core } from '@tensorflow/tfjs-core';
 import { CliError } from '../CliError';
-import { parseFlags, type CliIo } from '../main';
+import { defineCommand, defineFlags, type CliIo, type ParsedArgs } from '../Command';
 
 const TFJS_NODE = '@tensorflow/tfjs-node';
 const require = createRequire(import.meta.url);
+
+/** The flags of `native install`; `native status` takes `--project` only. */
+const NATIVE_FLAGS = defineFlags({
+  wheel: { type: 'string', value: 'FILE', help: 'a tensorflow-cpu wheel on disk: no network, no pip' },
+  'tf-version': { type: 'string', value: 'X.Y.Z', help: 'tensorflow-cpu version to download (2.12 to 2.21 verified)', default: '2.18.1' },
+  cache: { type: 'string', value: 'DIR', help: 'wheels, unpacked libraries, built addons', default: '~/.cache/slot-machines/native' },
+  project: { type: 'string', value: 'DIR', help: 'where @tensorflow/tfjs-node is installed', default: 'where runtime-node finds it' },
+  'node-headers': { type: 'string', value: 'DIR', help: 'a folder with node_api.h', default: 'next to node' },
+  'no-strip': { type: 'boolean', help: "keep the libraries' symbol tables (+190 MB)" },
+  'no-test': { type: 'boolean', help: 'do not load the result in node afterwards' },
+  force: { type: 'boolean', help: 'accept a tfjs-node other than 4.22.0, or Linux aarch64' },
+});
+type NativeValues = ParsedArgs<typeof NATIVE_FLAGS>['values'];
 
 /**
  * `slot-machines native install | status`: builds @tensorflow/tfjs-node's native part without its
  * download step (runtime-node's scripts/install-native.sh: libtensorflow from a tensorflow-cpu
  * wheel, the addon compiled with g++), and says whether the native backend loads.
  */
-export async function nativeCommand(args: string[], io: CliIo): Promise<number> {
-  const [action, ...rest] = args;
-  if (action === 'install') return install(rest, io);
-  if (action === 'status') return status(rest, io);
-  throw new CliError(`expected 'native install' or 'native status' (got ${action === undefined ? 'nothing' : `'${action}'`}; see slot-machines native --help)`);
-}
+export const nativeCommand = defineCommand({
+  name: 'native',
+  flags: NATIVE_FLAGS,
+  help: {
+    summary: 'build the native TensorFlow backend offline (install) or check it (status)',
+    usage: `slot-machines native install [options]
+       slot-machines native status [--project DIR]`,
+    text: `install: makes an installed @tensorflow/tfjs-node 4.22.0 work without its own install script, which
+downloads libtensorflow from storage.googleapis.com. Takes libtensorflow from TensorFlow's
+tensorflow-cpu wheel (a local file, or downloaded with pip from the index pip is set up for) and
+compiles tfjs-node's addon with g++. Linux x86_64; needs g++ and python3 (or unzip), pip only to
+download. Install tfjs-node first: npm install @tensorflow/tfjs-node@4.22.0 --ignore-scripts
+status: says whether tfjs-node is installed, built and loads, and on which libtensorflow; exit code 0
+when it loads. Guide: docs/guide/native.md`,
+  },
+  run: ({ values, positionals }, { io }) => {
+    const [action, ...rest] = positionals;
+    if (action === 'install') return install(values, rest, io);
+    if (action === 'status') return status(values, rest, io);
+    throw new CliError(`expected 'native install' or 'native status' (got ${action === undefined ? 'nothing' : `'${action}'`}; see slot-machines native --help)`);
+  },
+});
 
 /** runtime-node's folder: its scripts/install-native.sh, and where `initRuntime` resolves tfjs-node from. */
 function runtimeNodeDir(): string {
@@ -50,17 +79,7 @@ const HOW_TO_GET_TFJS_NODE =
   `install it without its download step first: npm install ${TFJS_NODE}@${version_core} --ignore-scripts ` +
   `(pnpm 10: pnpm add ${TFJS_NODE}@${version_core}, which skips the script by itself; yarn: yarn add ${TFJS_NODE}@${version_core} --ignore-scripts)`;
 
-async function install(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseFlags(args, {
-    'tf-version': { type: 'string' },
-    wheel: { type: 'string' },
-    cache: { type: 'string' },
-    project: { type: 'string' },
-    'node-headers': { type: 'string' },
-    'no-strip': { type: 'boolean' },
-    'no-test': { type: 'boolean' },
-    force: { type: 'boolean' },
-  });
+async function install(values: NativeValues, positionals: readonly string[], io: CliIo): Promise<number> {
   if (positionals.length > 0) throw new CliError(`native install takes no positional arguments (got '${positionals.join(' ')}')`);
   if (values.wheel !== undefined && values['tf-version'] !== undefined) {
     throw new CliError('--wheel and --tf-version exclude each other: the wheel file names its version');
@@ -88,7 +107,7 @@ async function install(args: string[], io: CliIo): Promise<number> {
     child.on('close', (exit) => done(exit ?? 1));
   });
   if (code !== 0) return code === 2 ? 2 : 1;
-  return status(values.project === undefined ? [] : ['--project', String(values.project)], io);
+  return status({ project: values.project }, [], io);
 }
 
 /** What install-native.sh recorded in deps/slot-machines-native.json. */
@@ -99,8 +118,9 @@ interface NativeRecord {
   readonly date?: string;
 }
 
-async function status(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseFlags(args, { project: { type: 'string' } });
+async function status(values: NativeValues, positionals: readonly string[], io: CliIo): Promise<number> {
+  const installOnly = Object.keys(values).filter((name) => name !== 'project' && values[name as keyof NativeValues] !== undefined);
+  if (installOnly.length > 0) throw new CliError(`native status takes --project only (got --${installOnly.join(', --')}: options of 'native install')`);
   if (positionals.length > 0) throw new CliError(`native status takes no positional arguments (got '${positionals.join(' ')}')`);
   const project = projectDir(values.project);
   const say = (line: string) => io.stdout.write(`${line}\n`);

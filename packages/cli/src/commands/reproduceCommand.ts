@@ -3,8 +3,8 @@ import { cpus, totalmem, type as osType, release } from 'node:os';
 import { join, relative } from 'node:path';
 import { writeFileAtomic } from '@slot-machines/trainer/node';
 import { CliError } from '../CliError';
+import { RUNTIME_FLAGS, defineCommand } from '../Command';
 import { lineChartSvg } from '../lineChartSvg';
-import { parseFlags, type CliIo } from '../main';
 import { evaluate } from '@slot-machines/trainer';
 import { loadRunData } from '../loadRunData';
 import { loadRunNetwork, runTraining, type RunSummary } from '../runTraining';
@@ -19,53 +19,62 @@ const MNIST_TABLE = [
   { key: 'learned', label: 'Learned weights', paper: '~98', given: { flavour: 'learned' } },
 ] as const;
 
-export async function reproduceCommand(args: string[], io: CliIo, initBackend: (name: string, io: CliIo) => Promise<string>): Promise<number> {
-  const { values, positionals } = parseFlags(args, {
-    epochs: { type: 'string' },
-    seed: { type: 'string' },
-    out: { type: 'string' },
-    report: { type: 'string' },
-    only: { type: 'string' },
-    resume: { type: 'boolean' },
-    backend: { type: 'string' },
-    quiet: { type: 'boolean' },
-  });
-  if (positionals[0] !== 'mnist') {
-    throw new CliError(`expected a dataset: 'reproduce mnist' (got ${positionals[0] === undefined ? 'none' : `'${positionals[0]}'`}; CIFAR-10 follows)`);
-  }
-  const epochs = (values.epochs as string | undefined) ?? '25';
-  const seed = (values.seed as string | undefined) ?? '0';
-  const out = (values.out as string | undefined) ?? join('runs', 'reproduce-mnist');
-  const reportDir = (values.report as string | undefined) ?? join('docs', 'results');
-  const only = values.only ? String(values.only).split(',') : MNIST_TABLE.map((c) => c.key);
-  const unknown = only.filter((k) => !MNIST_TABLE.some((c) => c.key === k));
-  if (unknown.length) throw new CliError(`--only: unknown configuration ${unknown.join(', ')}; expected some of ${MNIST_TABLE.map((c) => c.key).join(', ')}`);
-  const backend = await initBackend((values.backend as string | undefined) ?? 'auto', io);
-  const started = new Date();
-  const rows: Array<{ config: (typeof MNIST_TABLE)[number]; summary: RunSummary; dir: string; sampled: number | null }> = [];
-  for (const config of MNIST_TABLE.filter((c) => only.includes(c.key))) {
-    const spec: RunSpec = resolveRunSpec({ architecture: 'lenet-300-100', epochs, seed, ...config.given });
-    const dir = join(out, config.key);
-    const summary = await runTraining(spec, dir, { resume: Boolean(values.resume), backend, quiet: Boolean(values.quiet), stderr: io.stderr });
-    // PS is tested on the argmax network (the paper); one network sampled from the final scores, as
-    // in training, is reported beside it
-    rows.push({ config, summary, dir, sampled: spec.strategy === 'probabilistic' && spec.flavour === 'slot' ? await sampledAccuracy(dir) : null });
-  }
-  await mkdir(join(reportDir, 'mnist'), { recursive: true });
-  for (const r of rows) await copyFile(join(r.dir, 'metrics.jsonl'), join(reportDir, 'mnist', `${r.config.key}.jsonl`));
-  const svg = lineChartSvg({
-    title: `Lenet-300-100 on MNIST: test accuracy per epoch (seed ${seed})`,
-    xLabel: 'epoch',
-    yLabel: 'test accuracy',
-    series: rows.map((r) => ({ name: r.config.label, points: r.summary.result.history.map((m) => [m.epoch, m.testAccuracy ?? 0] as const) })),
-  });
-  await writeFileAtomic(join(reportDir, 'mnist-test-accuracy.svg'), svg);
-  const command = `slot-machines reproduce mnist --epochs ${epochs} --seed ${seed}${values.only ? ` --only ${values.only}` : ''}`;
-  const report = mnistReport({ rows, backend, started, finished: new Date(), command, epochs: Number(epochs) });
-  await writeFileAtomic(join(reportDir, 'mnist.md'), report);
-  io.stdout.write(`\n${report.split('\n## Results\n')[1]?.split('\n\n')[0] ?? ''}\n\nwrote ${join(reportDir, 'mnist.md')}, ${join(reportDir, 'mnist-test-accuracy.svg')} and ${relative('.', join(reportDir, 'mnist'))}/*.jsonl\n`);
-  return 0;
-}
+export const reproduceCommand = defineCommand({
+  name: 'reproduce',
+  flags: {
+    epochs: { type: 'string', value: 'N', help: 'epochs per configuration', default: '25' },
+    seed: { type: 'string', value: 'N', help: 'the seed of every configuration', default: '0' },
+    out: { type: 'string', value: 'DIR', help: 'run directories', default: 'runs/reproduce-mnist' },
+    report: { type: 'string', value: 'DIR', help: 'report directory: mnist.md, mnist/*.jsonl, mnist-test-accuracy.svg', default: 'docs/results' },
+    only: { type: 'string', value: 'LIST', help: `comma-separated subset of ${MNIST_TABLE.map((c) => c.key).join(',')}` },
+    resume: { type: 'boolean', help: "continue the configurations' runs from their checkpoints" },
+    ...RUNTIME_FLAGS,
+  },
+  help: {
+    summary: "run the paper's table for a dataset and write a report (mnist)",
+    usage: 'slot-machines reproduce mnist [options]',
+    text: `Trains the paper's MNIST table (Lenet-300-100: GS K=2, GS K=8, PS K=8 and learned weights) and
+writes a Markdown report with the test accuracy at the best validation epoch next to the paper's
+numbers, the raw metrics (JSON lines) and an SVG plot of test accuracy per epoch.`,
+  },
+  run: async ({ values, positionals }, { io, initBackend }) => {
+    if (positionals[0] !== 'mnist') {
+      throw new CliError(`expected a dataset: 'reproduce mnist' (got ${positionals[0] === undefined ? 'none' : `'${positionals[0]}'`}; CIFAR-10 follows)`);
+    }
+    const epochs = values.epochs ?? '25';
+    const seed = values.seed ?? '0';
+    const out = values.out ?? join('runs', 'reproduce-mnist');
+    const reportDir = values.report ?? join('docs', 'results');
+    const only = values.only ? String(values.only).split(',') : MNIST_TABLE.map((c) => c.key);
+    const unknown = only.filter((k) => !MNIST_TABLE.some((c) => c.key === k));
+    if (unknown.length) throw new CliError(`--only: unknown configuration ${unknown.join(', ')}; expected some of ${MNIST_TABLE.map((c) => c.key).join(', ')}`);
+    const backend = await initBackend(values.backend);
+    const started = new Date();
+    const rows: Array<{ config: (typeof MNIST_TABLE)[number]; summary: RunSummary; dir: string; sampled: number | null }> = [];
+    for (const config of MNIST_TABLE.filter((c) => only.includes(c.key))) {
+      const spec: RunSpec = resolveRunSpec({ architecture: 'lenet-300-100', epochs, seed, ...config.given });
+      const dir = join(out, config.key);
+      const summary = await runTraining(spec, dir, { resume: Boolean(values.resume), backend, quiet: Boolean(values.quiet), stderr: io.stderr });
+      // PS is tested on the argmax network (the paper); one network sampled from the final scores, as
+      // in training, is reported beside it
+      rows.push({ config, summary, dir, sampled: spec.strategy === 'probabilistic' && spec.flavour === 'slot' ? await sampledAccuracy(dir) : null });
+    }
+    await mkdir(join(reportDir, 'mnist'), { recursive: true });
+    for (const r of rows) await copyFile(join(r.dir, 'metrics.jsonl'), join(reportDir, 'mnist', `${r.config.key}.jsonl`));
+    const svg = lineChartSvg({
+      title: `Lenet-300-100 on MNIST: test accuracy per epoch (seed ${seed})`,
+      xLabel: 'epoch',
+      yLabel: 'test accuracy',
+      series: rows.map((r) => ({ name: r.config.label, points: r.summary.result.history.map((m) => [m.epoch, m.testAccuracy ?? 0] as const) })),
+    });
+    await writeFileAtomic(join(reportDir, 'mnist-test-accuracy.svg'), svg);
+    const command = `slot-machines reproduce mnist --epochs ${epochs} --seed ${seed}${values.only ? ` --only ${values.only}` : ''}`;
+    const report = mnistReport({ rows, backend, started, finished: new Date(), command, epochs: Number(epochs) });
+    await writeFileAtomic(join(reportDir, 'mnist.md'), report);
+    io.stdout.write(`\n${report.split('\n## Results\n')[1]?.split('\n\n')[0] ?? ''}\n\nwrote ${join(reportDir, 'mnist.md')}, ${join(reportDir, 'mnist-test-accuracy.svg')} and ${relative('.', join(reportDir, 'mnist'))}/*.jsonl\n`);
+    return 0;
+  },
+});
 
 /** Test accuracy of one network sampled from a PS run's last scores. */
 async function sampledAccuracy(dir: string): Promise<number> {

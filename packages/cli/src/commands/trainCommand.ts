@@ -1,42 +1,60 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CliError } from '../CliError';
-import { parseFlags, type CliIo } from '../main';
+import { ARCHITECTURE_IDS } from '@slot-machines/architectures';
+import { CliError, validate } from '../CliError';
+import { RUNTIME_FLAGS, defineCommand, defineFlags, type CommandContext, type ParsedArgs } from '../Command';
 import { readRunSpec, runTraining } from '../runTraining';
 import { describeRun, resolveRunSpec, type RunSpec } from '../runSpec';
 import { formatTable, percent } from '../table';
 
-const FLAGS = {
-  arch: { type: 'string' },
-  flavour: { type: 'string' },
-  k: { type: 'string' },
-  strategy: { type: 'string' },
-  normalize: { type: 'string' },
-  sharing: { type: 'string' },
-  'zero-option': { type: 'boolean' },
-  init: { type: 'string' },
-  padding: { type: 'string' },
-  dataset: { type: 'string' },
-  'data-dir': { type: 'string' },
-  download: { type: 'boolean' },
-  'train-subset': { type: 'string' },
-  augment: { type: 'string' },
-  normalization: { type: 'string' },
-  epochs: { type: 'string' },
-  'batch-size': { type: 'string' },
-  lr: { type: 'string' },
-  'weight-decay': { type: 'string' },
-  momentum: { type: 'string' },
-  schedule: { type: 'string' },
-  patience: { type: 'string' },
-  seed: { type: 'string' },
-  'checkpoint-every': { type: 'string' },
-  out: { type: 'string' },
-  resume: { type: 'boolean' },
-  'finetune-from': { type: 'string' },
-  backend: { type: 'string' },
-  quiet: { type: 'boolean' },
-} as const;
+/** The flags of `train` (and, with `--run` for `--finetune-from`, of `finetune`). */
+export const TRAIN_FLAGS = defineFlags({
+  arch: { type: 'string', value: 'NAME', group: 'Network', help: ARCHITECTURE_IDS.join(', '), default: 'lenet-300-100' },
+  flavour: { type: 'string', value: 'NAME', group: 'Network', help: 'slot, learned (ordinary trained weights), random (untrained)', default: 'slot' },
+  k: { type: 'string', value: 'N', group: 'Network', help: 'random options per connection (the zero option included)', default: '8' },
+  strategy: { type: 'string', value: 'NAME', group: 'Network', help: 'greedy (GS) or probabilistic (PS)', default: 'greedy' },
+  normalize: { type: 'string', value: 'NAME', group: 'Network', help: 'PS probabilities: softmax or proportional (p ∝ max(s, 0))', default: 'softmax' },
+  sharing: { type: 'string', value: 'NAME', group: 'Network', help: 'none, layer (K values per layer), global (K values per net)', default: 'none' },
+  'zero-option': { type: 'boolean', group: 'Network', help: 'one of the K options is exactly 0 (sparse slot machine)' },
+  init: { type: 'string', value: 'NAME', group: 'Network', help: "paper (U(-σ,σ), scores U(0,λσ)) or glorot-uniform (authors' code)", default: 'paper' },
+  padding: { type: 'string', value: 'NAME', group: 'Network', help: "CONV-x convolutions: same or valid (the authors' code)", default: 'same' },
+  dataset: { type: 'string', value: 'NAME', group: 'Data', help: 'mnist or cifar10 (follows --arch)' },
+  'data-dir': {
+    type: 'string',
+    value: 'DIR',
+    group: 'Data',
+    help: 'MNIST: a directory of IDX files instead of the bundled copy;\nCIFAR-10: the cifar-10-batches-bin directory (required)',
+  },
+  download: { type: 'boolean', group: 'Data', help: 'MNIST: download into ~/.cache/slot-machines/mnist (checksummed)' },
+  'train-subset': { type: 'string', value: 'N', group: 'Data', help: 'train on the first N examples of the training split only' },
+  augment: { type: 'string', value: 'NAME', group: 'Data', help: 'crop-flip, flip or none', default: 'crop-flip for CIFAR-10, none for MNIST' },
+  normalization: {
+    type: 'string',
+    value: 'NAME',
+    group: 'Data',
+    help: 'standardize (mean/std: MNIST 0.1307/0.3081, CIFAR-10 per channel) or\nscale (pixels to [0, 1])',
+    default: 'standardize',
+  },
+  epochs: { type: 'string', value: 'N', group: 'Training', help: 'passes over the training split', default: "200, the paper's budget" },
+  'batch-size': { type: 'string', value: 'N', group: 'Training', help: 'images per step', default: '128' },
+  lr: {
+    type: 'string',
+    value: 'X',
+    group: 'Training',
+    help: 'base learning rate (the schedule anneals it)',
+    default: 'GS: 0.2 if K <= 8 else 0.1; PS: 25; learned and finetuning: 0.01',
+  },
+  'weight-decay': { type: 'string', value: 'X', group: 'Training', help: 'coupled L2', default: '1e-4; 0 for PS' },
+  momentum: { type: 'string', value: 'X', group: 'Training', help: 'SGD momentum', default: '0.9' },
+  schedule: { type: 'string', value: 'NAME', group: 'Training', help: 'sgdr (restarts at 25, 75), cosine or constant', default: 'sgdr' },
+  patience: { type: 'string', value: 'N', group: 'Training', help: 'stop after N epochs without a better validation accuracy', default: 'off' },
+  seed: { type: 'string', value: 'N', group: 'Training', help: 'options, scores, splits, batches and samples derive from it', default: '0' },
+  'checkpoint-every': { type: 'string', value: 'N', group: 'Training', help: 'also checkpoint every N steps (epoch ends always are)', default: '0' },
+  out: { type: 'string', value: 'DIR', group: 'Output', help: 'run directory', default: 'runs/<name>-seed<seed>' },
+  resume: { type: 'boolean', group: 'Output', help: 'continue the run in --out from its last checkpoint' },
+  'finetune-from': { type: 'string', value: 'DIR', group: 'Output', help: 'start from the selected network of run DIR and train its weights' },
+  ...RUNTIME_FLAGS,
+});
 
 /** The spec a `train` command line asks for. */
 export function specFromFlags(values: Record<string, string | boolean | undefined>): RunSpec {
@@ -46,8 +64,8 @@ export function specFromFlags(values: Record<string, string | boolean | undefine
     cosine: { type: 'cosine', epochs: Number(str('epochs') ?? 200), etaMin: 0 },
     constant: { type: 'constant' },
   } as const;
-  const schedule = str('schedule');
-  if (schedule !== undefined && !(schedule in schedules)) throw new CliError(`--schedule: expected one of sgdr, cosine, constant, got '${schedule}'`);
+  const given = str('schedule');
+  const schedule = given === undefined ? undefined : validate.requireOneOf('--schedule', given, Object.keys(schedules) as Array<keyof typeof schedules>);
   const dataDir = str('data-dir');
   if (dataDir && values.download) throw new CliError('--data-dir and --download exclude each other: pick one source');
   return resolveRunSpec({
@@ -68,7 +86,7 @@ export function specFromFlags(values: Record<string, string | boolean | undefine
     learningRate: str('lr'),
     momentum: str('momentum'),
     weightDecay: str('weight-decay'),
-    schedule: schedule ? schedules[schedule as keyof typeof schedules] : undefined,
+    schedule: schedule ? schedules[schedule] : undefined,
     patience: str('patience'),
     trainSubset: str('train-subset'),
     augment: str('augment'),
@@ -78,12 +96,26 @@ export function specFromFlags(values: Record<string, string | boolean | undefine
   } as Parameters<typeof resolveRunSpec>[0]);
 }
 
-export async function trainCommand(args: string[], io: CliIo, initBackend: (name: string, io: CliIo) => Promise<string>): Promise<number> {
-  const { values, positionals } = parseFlags(args, FLAGS);
+export const trainCommand = defineCommand({
+  name: 'train',
+  flags: TRAIN_FLAGS,
+  help: {
+    summary: 'train a network (Lenet-300-100 on MNIST by default) and keep checkpoints',
+    usage: 'slot-machines train [options]',
+    text: `Trains a slot machine (or the learned-weights baseline) with the paper's recipe: SGD, momentum 0.9,
+cosine annealing with warm restarts at epochs 25 and 75, early stopping on validation accuracy.
+Writes config.json, metrics.jsonl (one JSON line per epoch), last/best.safetensors checkpoints and
+summary.json to --out. A killed run continues with --resume.`,
+  },
+  run: ({ values, positionals }, ctx) => runTrain(values, positionals, ctx),
+});
+
+/** `train`, and `finetune` with `--run` passed on as `--finetune-from`. */
+export async function runTrain(values: ParsedArgs<typeof TRAIN_FLAGS>['values'], positionals: readonly string[], { io, initBackend }: CommandContext): Promise<number> {
   if (positionals.length) throw new CliError(`unexpected argument '${positionals[0]}' (options start with --)`);
   const resume = Boolean(values.resume);
   let spec: RunSpec;
-  let out = values.out as string | undefined;
+  let out = values.out;
   if (resume) {
     if (!out) throw new CliError('--resume needs --out DIR, the run to continue');
     spec = await readRunSpec(out);
@@ -96,7 +128,7 @@ export async function trainCommand(args: string[], io: CliIo, initBackend: (name
       throw new CliError(`${out} already holds a run: continue it with --resume --out ${out}, or choose another --out`);
     }
   }
-  const backend = await initBackend((values.backend as string | undefined) ?? 'auto', io);
+  const backend = await initBackend(values.backend);
   const summary = await runTraining(spec, out, { resume, backend, quiet: Boolean(values.quiet), stderr: io.stderr });
   const { result } = summary;
   const best = result.best;

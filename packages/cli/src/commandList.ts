@@ -1,0 +1,10 @@
+import type { Command } from './Command';
+import { evalCommand } from './commands/evalCommand';
+import { exportCommand } from './commands/exportCommand';
+import { finetuneCommand } from './commands/finetuneCommand';
+import { nativeCommand } from './commands/nativeCommand';
+import { reproduceCommand } from './commands/reproduceCommand';
+import { trainCommand } from './commands/trainCommand';
+
+/** Every command of `slot-machines`, in the order `--help` lists them. */
+export const COMMANDS: readonly Command[] = [trainCommand, finetuneCommand, evalCommand, exportCommand, reproduceCommand, nativeCommand];
