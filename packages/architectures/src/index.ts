@@ -1,2 +1,2 @@
-export { ARCHITECTURE_IDS, FLAVOURS, architecture } from './architectures';
+export { ARCHITECTURE_IDS, FLAVOURS, architecture, architectureRecipe, datasetOf } from './architectures';
 export type { ArchitectureId, ArchitectureOptions, ArchitectureSpec, Flavour } from './architectures';
