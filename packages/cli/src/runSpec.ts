@@ -1,4 +1,4 @@
-import { ARCHITECTURE_IDS, FLAVOURS, architecture, type ArchitectureId, type Flavour } from '@slot-machines/architectures';
+import { ARCHITECTURE_IDS, FLAVOURS, architecture, architectureRecipe, type ArchitectureId, type Flavour } from '@slot-machines/architectures';
 import { INIT_SCHEMES, createNetwork, createRegistry, type InitScheme, type Network, type Padding } from '@slot-machines/core';
 import { createGreedyStrategy } from '@slot-machines/selection-greedy';
 import { createProbabilisticStrategy } from '@slot-machines/selection-probabilistic';
@@ -58,14 +58,18 @@ export function resolveRunSpec(given: Partial<Record<keyof RunSpec, unknown>>): 
   const flavour = validate.requireOneOf('--flavour', given.flavour ?? 'slot', FLAVOURS);
   const dataset = validate.requireOneOf('--dataset', given.dataset ?? (architectureId === 'lenet-300-100' ? 'mnist' : 'cifar10'), ['mnist', 'cifar10'] as const);
   if ((dataset === 'mnist') !== (architectureId === 'lenet-300-100')) {
-    throw new CliError(`--arch ${architectureId} does not fit --dataset ${dataset}: Lenet-300-100 is for MNIST, CONV-x for CIFAR-10`);
+    throw new CliError(`--arch ${architectureId} does not fit --dataset ${dataset}: Lenet-300-100 is for MNIST, CONV-x and VGG-19 for CIFAR-10`);
   }
   const strategy = validate.requireOneOf('--strategy', given.strategy ?? 'greedy', ['greedy', 'probabilistic'] as const);
   const k = flavour === 'random' ? 1 : validate.parseInteger('--k', given.k ?? 8, 1);
   // the learning rate and weight decay of a slot machine come from its strategy's recipe
-  const recipe = recipeDefaults(
-    given.finetuneFrom ? { flavour: 'finetune' } : flavour === 'learned' ? { flavour: 'learned' } : { flavour: 'slot', strategy: registry.createStrategy({ id: strategy }), k },
-  );
+  // ... and an architecture may depart from it (VGG-19's learned weights: lr 0.1)
+  const recipe = {
+    ...recipeDefaults(
+      given.finetuneFrom ? { flavour: 'finetune' } : flavour === 'learned' ? { flavour: 'learned' } : { flavour: 'slot', strategy: registry.createStrategy({ id: strategy }), k },
+    ),
+    ...(given.finetuneFrom ? {} : architectureRecipe(architectureId, flavour)),
+  };
   const data = (given.data as RunSpec['data'] | undefined) ?? (dataset === 'mnist' ? { kind: 'bundled' } : { kind: 'directory', path: defaultCifarDir() });
   if (dataset === 'cifar10' && data.kind !== 'directory') throw new CliError('CIFAR-10 is read from a directory: pass --data-dir DIR (cifar-10-batches-bin)');
   return {
