@@ -20,3 +20,4 @@ export { trainStep } from './trainStep';
 export type { StepResult } from './trainStep';
 export { decodeCheckpoint, encodeCheckpoint, loadCheckpointVariables, networkDescription, restoreTrainingState } from './checkpointCodec';
 export type { CheckpointState, DecodedCheckpoint } from './checkpointCodec';
+export { TrainingDivergedError, nonFiniteTensors } from './finiteness';

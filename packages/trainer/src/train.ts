@@ -9,6 +9,7 @@ import type { BestEpoch, EpochMetrics } from './metrics';
 import { PAPER_SCHEDULE, learningRateAt, type Schedule } from './schedule';
 import { createTrainingState, disposeTrainingState, freshProgress } from './TrainingState';
 import { trainStep } from './trainStep';
+import { TrainingDivergedError, nonFiniteTensors } from './finiteness';
 
 /** The JSON part of a training run (stored in every checkpoint). */
 export interface TrainConfig {
@@ -24,6 +25,11 @@ export interface TrainConfig {
   readonly patience?: number | null;
   /** Also checkpoint every this many training steps (epoch ends always are). @default 0 */
   readonly checkpointEverySteps?: number;
+  /**
+   * Check every this many steps that every score, weight and velocity is finite (one scalar read
+   * back); the check also runs before every checkpoint, so none holds a NaN. @default 50
+   */
+  readonly checkFiniteEverySteps?: number;
 }
 
 export interface StepProgress {
@@ -48,7 +54,8 @@ export interface TrainOptions {
   /** JSON stored in checkpoints beside the trainer state, e.g. how to rebuild the network. */
   readonly runInfo?: unknown;
   readonly onStep?: (progress: StepProgress) => void | Promise<void>;
-  readonly onEpoch?: (metrics: EpochMetrics) => void | Promise<void>;
+  /** After each epoch's checkpoints are saved; `history` is every epoch so far (a resumed run's earlier ones too). */
+  readonly onEpoch?: (metrics: EpochMetrics, history: readonly EpochMetrics[]) => void | Promise<void>;
   /** Stops after the current step without saving anything more, as a killed process would. */
   readonly signal?: AbortSignal;
 }
@@ -101,10 +108,21 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       }
     }
 
+    // the last checkpoint known finite: a run that diverges says where its last good state is
+    let lastFinite: { location: string; step: number } | null =
+      resumedFrom && options.checkpoints ? { location: options.checkpoints.describe('last'), step: state.progress.step } : null;
+    const diverged = (tensors: readonly string[]) => new TrainingDivergedError(state.progress.epoch, state.progress.step, tensors, lastFinite?.location ?? null, lastFinite?.step ?? null);
+    const requireFinite = () => {
+      const bad = nonFiniteTensors(state);
+      if (bad.length) throw diverged(bad);
+    };
     const save = async (name: 'last' | 'best') => {
       if (!options.checkpoints) return;
+      requireFinite();
       await options.checkpoints.save(name, encodeCheckpoint(state, { config, runInfo: options.runInfo ?? null }));
+      if (name === 'last') lastFinite = { location: options.checkpoints.describe('last'), step: state.progress.step };
     };
+    const checkEvery = config.checkFiniteEverySteps ?? 50;
 
     const batches = data.train.batchesPerEpoch;
     for (let epoch = state.progress.epoch; epoch < config.epochs; epoch++) {
@@ -116,9 +134,13 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         let loss: number;
         try {
           ({ loss } = trainStep(state, batch, learningRate));
+        } catch (error) {
+          if (error instanceof TrainingDivergedError) throw diverged(error.tensors);
+          throw error;
         } finally {
           tf.dispose([batch.x, batch.y]);
         }
+        if (checkEvery > 0 && progress().step % checkEvery === 0) requireFinite();
         await options.onStep?.({ epoch, epochs: config.epochs, batch: b, batches, step: progress().step, loss, learningRate });
         if (options.signal?.aborted) return result({ stoppedEarly: false, aborted: true });
         const every = config.checkpointEverySteps ?? 0;
@@ -128,6 +150,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           await save('last');
         }
       }
+      requireFinite(); // before evaluating: a NaN network would report an accuracy
       const val = data.validation ? evaluate(network, data.validation) : null;
       const test = data.test ? evaluate(network, data.test) : null;
       const current = network.selections();
@@ -156,7 +179,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       if (improved) state.best = { epoch: epoch + 1, valAccuracy: val.accuracy, testAccuracy: test?.accuracy ?? null };
       if (improved) await save('best');
       await save('last');
-      await options.onEpoch?.(metrics);
+      await options.onEpoch?.(metrics, state.history);
       const patience = config.patience ?? null;
       if (patience !== null && state.best !== null && epoch + 1 - state.best.epoch >= patience) {
         return result({ stoppedEarly: true, aborted: false });
@@ -191,4 +214,5 @@ function validateConfig(config: TrainConfig): void {
   const p = config.patience;
   if (p != null && !(Number.isInteger(p) && p >= 1)) throw validate.invalid('patience', 'an integer >= 1 or null', p);
   if (config.checkpointEverySteps !== undefined) validate.requireInteger('checkpointEverySteps', config.checkpointEverySteps, 0);
+  if (config.checkFiniteEverySteps !== undefined) validate.requireInteger('checkFiniteEverySteps', config.checkFiniteEverySteps, 0);
 }

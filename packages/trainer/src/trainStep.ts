@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Batch } from './BatchProvider';
+import { TrainingDivergedError } from './finiteness';
 import type { TrainingState } from './TrainingState';
 
 /** What one step measured on its batch. */
@@ -14,7 +15,7 @@ export interface StepResult {
  * One SGD step on one batch: a training pass at the state's step (its seeds), the gradient of the
  * mean cross-entropy for every trainable variable, the optimizer's update, and the step counter
  * and the epoch's running sums advanced. The batch is not disposed.
- * @throws Error when the loss is not finite (the variables are then already updated).
+ * @throws TrainingDivergedError when the loss is not finite (the variables are then already updated).
  */
 export function trainStep(state: TrainingState, batch: Batch, learningRate: number): StepResult {
   const { network, optimizer, progress } = state;
@@ -22,10 +23,22 @@ export function trainStep(state: TrainingState, batch: Batch, learningRate: numb
   const labels = batch.y;
   let hits: tf.Tensor | undefined;
   const variables = optimizer.variables as tf.Variable[];
+  if (labels.rank !== 1 || labels.shape[0] !== batch.x.shape[0]) {
+    throw new Error(`trainStep: labels of shape [${labels.shape}] for a batch of ${batch.x.shape[0]}; expected [${batch.x.shape[0]}]`);
+  }
   const { value, grads } = tf.variableGrads(() => {
-    const logits = network.apply(batch.x, { training: true, step });
-    hits = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, -1), labels), 'int32')));
-    return tf.losses.softmaxCrossEntropy(tf.oneHot(labels, logits.shape[1]!), logits) as tf.Scalar;
+    try {
+      const logits = network.apply(batch.x, { training: true, step });
+      hits = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, -1), labels), 'int32')));
+      return tf.losses.softmaxCrossEntropy(tf.oneHot(labels, logits.shape[1]!), logits) as tf.Scalar;
+    } catch (error) {
+      // the tape keeps the tensors each op saved for its gradient and frees them only in the
+      // backward pass, which a throw skips: free them here (tfjs-core 4.x's engine state)
+      const tape = (tf.engine().state as unknown as { activeTape?: Array<{ saved?: tf.Tensor[] }> }).activeTape ?? [];
+      tf.dispose([...tape.flatMap((node) => node.saved ?? []), ...(hits ? [hits] : [])]);
+      hits = undefined;
+      throw error;
+    }
   }, variables);
   try {
     optimizer.step(
@@ -40,7 +53,7 @@ export function trainStep(state: TrainingState, batch: Batch, learningRate: numb
     progress.correct += correct;
     progress.seen += n;
     progress.batch += 1;
-    if (!Number.isFinite(loss)) throw new Error(`training diverged: loss is ${loss} at step ${step}; lower the learning rate`);
+    if (!Number.isFinite(loss)) throw new TrainingDivergedError(progress.epoch, step + 1, ['loss'], null, null);
     return { loss, correct };
   } finally {
     tf.dispose([value, ...(hits ? [hits] : []), ...Object.values(grads)]);
