@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Network } from '@slot-machines/core';
 import type { BestEpoch, EpochMetrics } from './metrics';
-import { decodeTensorFile, encodeTensorFile } from './safetensors';
+import { CheckpointError, decodeTensorFile, encodeTensorFile } from './safetensors';
 import type { TrainingProgress, TrainingState } from './TrainingState';
 
 /** What a checkpoint's metadata holds besides the tensors (the `slot-machines` key, JSON). */
@@ -73,15 +73,15 @@ export function decodeCheckpoint(bytes: Uint8Array, source: string): DecodedChec
   const dispose = () => tf.dispose(Object.values(file.tensors).filter((t) => !taken.has(t)));
   try {
     const raw = file.metadata['slot-machines'];
-    if (!raw) throw new Error(`${source}: not a slot-machines checkpoint (no 'slot-machines' metadata)`);
+    if (!raw) throw new CheckpointError(source, null, "not a slot-machines checkpoint (no 'slot-machines' metadata)");
     let state: CheckpointState;
     try {
       state = JSON.parse(raw) as CheckpointState;
     } catch (e) {
-      throw new Error(`${source}: the 'slot-machines' metadata is not JSON (${(e as Error).message})`);
+      throw new CheckpointError(source, null, `the 'slot-machines' metadata is not JSON (${(e as Error).message})`);
     }
-    if (state.format !== 'slot-machines-checkpoint' || state.version !== 1) {
-      throw new Error(`${source}: checkpoint format ${state.format} v${state.version}; expected slot-machines-checkpoint v1`);
+    if (state?.format !== 'slot-machines-checkpoint' || state.version !== 1) {
+      throw new CheckpointError(source, null, `checkpoint format ${state?.format} v${state?.version}; expected slot-machines-checkpoint v1`);
     }
     const group = (prefix: string) =>
       Object.fromEntries(
@@ -109,8 +109,8 @@ export function decodeCheckpoint(bytes: Uint8Array, source: string): DecodedChec
  */
 export function restoreTrainingState(state: TrainingState, decoded: DecodedCheckpoint, source: string): void {
   const mismatch = firstDifference(decoded.state.network, networkDescription(state.network), 'network');
-  if (mismatch) throw new Error(`${source} was written for another network: ${mismatch}`);
-  state.network.loadVariables(decoded.variables);
+  if (mismatch) throw new CheckpointError(source, null, `written for another network: ${mismatch}`);
+  loadInto(state.network, decoded.variables, source);
   state.optimizer.loadVelocities(state.trainableNames.map((n) => decoded.velocities[n] ?? null));
   const p = decoded.state.progress;
   state.progress = { epoch: p.epoch, batch: p.batch, step: p.step, lossSum: p.lossSum, correct: p.correct, seen: p.seen, seconds: p.seconds };
@@ -124,10 +124,19 @@ export function restoreTrainingState(state: TrainingState, decoded: DecodedCheck
 export function loadCheckpointVariables(network: Network, bytes: Uint8Array, source: string): CheckpointState {
   const decoded = decodeCheckpoint(bytes, source);
   try {
-    network.loadVariables(decoded.variables);
+    loadInto(network, decoded.variables, source);
     return decoded.state;
   } finally {
     decoded.dispose();
+  }
+}
+
+/** `network.loadVariables`, with a failure (a missing or misshapen tensor) named by the checkpoint. */
+function loadInto(network: Network, variables: Record<string, tf.Tensor>, source: string): void {
+  try {
+    network.loadVariables(variables);
+  } catch (e) {
+    throw new CheckpointError(source, null, `does not fit the network: ${(e as Error).message}`);
   }
 }
 

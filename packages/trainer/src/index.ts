@@ -6,7 +6,7 @@ export type { Evaluation } from './evaluate';
 export type { BestEpoch, EpochMetrics } from './metrics';
 export { recipeDefaults } from './recipe';
 export type { RecipeDefaults, RecipeKind } from './recipe';
-export { decodeTensorFile, encodeTensorFile } from './safetensors';
+export { CHECKSUM_KEY, CheckpointError, crc32, decodeTensorFile, encodeTensorFile } from './safetensors';
 export type { TensorFile } from './safetensors';
 export { PAPER_SCHEDULE, learningRateAt } from './schedule';
 export type { Schedule } from './schedule';

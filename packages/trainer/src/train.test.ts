@@ -101,7 +101,7 @@ describe('train', () => {
     await train({ network: a, data, config: { ...config, epochs: 1 }, checkpoints: store });
     const b = createNetwork({ ...a.config, k: 4, strategy: createGreedyStrategy() });
     await expect(train({ network: b, data, config, checkpoints: store, resume: true })).rejects.toThrow(
-      'memory:last was written for another network: network.k: 8 in the checkpoint, 4 now',
+      'memory:last: written for another network: network.k: 8 in the checkpoint, 4 now',
     );
     a.dispose();
     b.dispose();
