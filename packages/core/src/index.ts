@@ -2,6 +2,7 @@ export { SlotConfigError, describe, formatInvalid } from './errors';
 export { createValidator, requireInteger, requireNumber, requireNumberIn, requireOneOf, requireSeed, validate } from './validate';
 export type { InvalidValueError, NumberBounds, Validator } from './validate';
 export { deriveSeed } from './seeds';
+export { MissingGradientsError, requireGradients } from './requireGradients';
 export { fans, initBounds, seededUniform, INIT_SCHEMES } from './init';
 export type { InitScheme, InitBounds, WeightLayerKind } from './init';
 export { argmaxSelection } from './selection';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { SlotConfigError } from '../errors';
+import { requireGradients } from '../requireGradients';
 import { INIT_SCHEMES, fans, initBounds } from '../init';
 import type { ApplyContext, Layer } from '../layers/Layer';
 import type { LayerSpec } from '../layers/LayerKind';
@@ -124,7 +125,8 @@ export class Network {
   /**
    * Forward pass of a batch `[batch, ...inputShape]`. Call inside `tf.tidy` (or dispose the
    * result): the caller owns the returned tensor; `x` is not disposed. A training pass updates
-   * non-trainable layer state (batch norm's running statistics).
+   * non-trainable layer state (batch norm's running statistics). The first training pass throws
+   * `MissingGradientsError` if tfjs-core's gradients are not registered (plain Node without a runtime).
    */
   apply(x: tf.Tensor, options: ForwardOptions = {}): tf.Tensor {
     checkNetworkInput(x, this.config.inputShape);
@@ -133,6 +135,7 @@ export class Network {
       throw new SlotConfigError('step', 'the training step (an integer >= 0) on a training pass: every random draw derives from it', undefined);
     }
     const step = requireInteger('step', options.step ?? 0, 0);
+    if (training) requireGradients();
     const ctx: ApplyContext = { training, step };
     return tf.tidy(() => this.layers.reduce((h, layer) => layer.apply(h, ctx), x));
   }
