@@ -16,6 +16,8 @@ export type DatasetErrorCode =
   | 'mismatch'
   /** A label outside [0, numClasses). */
   | 'bad-label'
+  /** A file or split that holds no examples (a 0-byte CIFAR-10 batch, an IDX file of 0 images). */
+  | 'empty'
   /** A file a source needs is not there. */
   | 'missing-file'
   /** A downloaded file's SHA-256 is not the expected one. */

@@ -26,7 +26,7 @@ export interface DatasetFromIdxOptions {
  * channel: `imageShape` is `[h, w, 1]`. The arrays are kept, not copied. Memory: no tensors.
  * EMNIST's images are stored transposed; they come back as stored.
  *
- * @throws DatasetError `mismatch` (wrong dtype or rank, a labels file whose count differs from its
+ * @throws DatasetError `empty` (a file of 0 images or labels), `mismatch` (wrong dtype or rank, a labels file whose count differs from its
  *   images file, train and test image sizes differ) or `bad-label`, naming the file.
  */
 export function datasetFromIdx(files: IdxFiles, options: DatasetFromIdxOptions = {}): ImageDataset {
@@ -45,6 +45,9 @@ export function datasetFromIdx(files: IdxFiles, options: DatasetFromIdxOptions =
   };
   const trainImages = bytes('trainImages', 3);
   const testImages = bytes('testImages', 3);
+  for (const key of ['trainImages', 'trainLabels', 'testImages', 'testLabels'] as const) {
+    if (files[key].shape[0] === 0) throw new DatasetError('empty', source(key), `holds 0 ${key.endsWith('Images') ? 'images' : 'labels'}: an empty split`);
+  }
   const [, h = 0, w = 0] = files.trainImages.shape;
   const [, th, tw] = files.testImages.shape;
   if (th !== h || tw !== w) {

@@ -53,6 +53,10 @@ describe('parseCifar10Batch', () => {
     expect(error.message).toContain('1 whole records and 100 bytes left over');
   });
 
+  it('rejects a 0-byte batch as empty, naming the file', () => {
+    expect(() => parseCifar10Batch(new Uint8Array(0), 'data_batch_3.bin')).toThrow('data_batch_3.bin: 0 bytes: no records');
+  });
+
   it('rejects a label above 9, naming the record', () => {
     expect(() => parseCifar10Batch(concat(record(2, 0), record(10, 0)), 't.bin')).toThrow(
       /t\.bin: record 1 \(byte 3073\) has label 10, expected 0\.\.9/,

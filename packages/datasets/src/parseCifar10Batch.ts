@@ -20,7 +20,7 @@ export interface Cifar10Batch {
  *
  * Pure: no I/O. Memory: returns fresh typed arrays; no tensors.
  *
- * @throws DatasetError `truncated` when the size is not a multiple of 3073, `bad-label` for a label > 9.
+ * @throws DatasetError `empty` for 0 bytes, `truncated` when the size is not a multiple of 3073, `bad-label` for a label > 9.
  */
 export function parseCifar10Batch(bytes: Uint8Array, source = 'CIFAR-10 batch'): Cifar10Batch {
   if (bytes.length % CIFAR10_RECORD_BYTES !== 0) {
@@ -33,6 +33,7 @@ export function parseCifar10Batch(bytes: Uint8Array, source = 'CIFAR-10 batch'):
     );
   }
   const count = bytes.length / CIFAR10_RECORD_BYTES;
+  if (count === 0) throw new DatasetError('empty', source, `0 bytes: no records (a CIFAR-10 batch holds ${CIFAR10_RECORD_BYTES}-byte records)`);
   const images = new Uint8Array(count * 3 * PLANE);
   const labels = new Uint8Array(count);
   for (let r = 0; r < count; r++) {

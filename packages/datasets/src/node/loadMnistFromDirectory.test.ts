@@ -98,6 +98,19 @@ describe('loadMnistFromDirectory (small synthetic files)', () => {
     expect(ds.testImages.every((v) => v === 9)).toBe(true);
   });
 
+  it('refuses an empty split (0 images and labels), naming the file', async () => {
+    const path = await writeSet('empty', {
+      'train-images-idx3-ubyte': images(3, 0),
+      'train-labels-idx1-ubyte': labels([1, 2, 3]),
+      't10k-images-idx3-ubyte': images(0, 0),
+      't10k-labels-idx1-ubyte': labels([]),
+    });
+    const error = await loadMnistFromDirectory(path).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DatasetError);
+    expect((error as DatasetError).code).toBe('empty');
+    expect((error as Error).message).toBe(`${join(path, 't10k-images-idx3-ubyte')}: holds 0 images: an empty split`);
+  });
+
   it('names the labels file whose count differs from its images file', async () => {
     const path = await writeSet('mismatch', {
       'train-images-idx3-ubyte': images(3, 0),
