@@ -75,6 +75,7 @@ function sortKeys(pkg) {
 }
 
 const stale = [];
+const problems = [];
 const licenseText = readFileSync(join(root, 'LICENSE'), 'utf8');
 for (const dir of readdirSync(join(root, 'packages')).sort()) {
   const file = join(root, 'packages', dir, 'package.json');
@@ -95,6 +96,10 @@ for (const dir of readdirSync(join(root, 'packages')).sort()) {
   pkg.files = files;
   pkg.scripts = { ...pkg.scripts, prepack: 'tsup' };
   pkg.publishConfig = { ...pkg.publishConfig, access: 'public', exports: withoutSource(pkg.exports) };
+  // npm shows the README without the repository around it: every link must be absolute
+  const readmeFile = join(root, 'packages', dir, 'README.md');
+  if (!existsSync(readmeFile)) problems.push(`packages/${dir}: no README.md`);
+  else if (/\]\((?!https?:|#)[^)]*\)/.test(readFileSync(readmeFile, 'utf8'))) problems.push(`packages/${dir}/README.md: a relative link (npm cannot follow it)`);
   const after = `${JSON.stringify(sortKeys(pkg), null, 2)}\n`;
   const licenseFile = join(root, 'packages', dir, 'LICENSE');
   const licenseStale = !existsSync(licenseFile) || readFileSync(licenseFile, 'utf8') !== licenseText;
@@ -105,6 +110,10 @@ for (const dir of readdirSync(join(root, 'packages')).sort()) {
       copyFileSync(join(root, 'LICENSE'), licenseFile);
     }
   }
+}
+if (problems.length > 0) {
+  console.error(`release: ${problems.join('; ')}`);
+  process.exit(1);
 }
 if (check && stale.length > 0) {
   console.error(`release: package metadata out of date in ${stale.join(', ')}: run node tools/release/syncManifests.mjs`);

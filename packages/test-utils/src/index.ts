@@ -1,3 +1,4 @@
 export { setTestBackend, tensorflowAvailable, testBackend } from './setTestBackend';
 export { expectNoTensorLeak } from './expectNoTensorLeak';
 export { maxAbsDiff } from './maxAbsDiff';
+export { readmeExamples, runReadmeExamples } from './readmeExamples';
