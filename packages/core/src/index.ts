@@ -6,7 +6,7 @@ export { MissingGradientsError, requireGradients } from './requireGradients';
 export { fans, initBounds, seededUniform, INIT_SCHEMES } from './init';
 export type { InitScheme, InitBounds, WeightLayerKind } from './init';
 export { argmaxSelection } from './selection';
-export type { SelectionContext, SelectionRecipe, SelectionStrategy } from './selection';
+export type { FusedSelection, SelectionContext, SelectionRecipe, SelectionStrategy } from './selection';
 export { gatherOptions, straightThroughSelect } from './straightThrough';
 export { noSharing } from './weightSharing';
 export type { OptionRequest, SharingContext, WeightSharingPolicy } from './weightSharing';
@@ -74,3 +74,5 @@ export type {
   StrategyOptionsById,
 } from './registry';
 export { layersModelJson, toLayersModelArtifacts } from './export/toLayersModel';
+export { FUSED_RULE_CODES, SLOT_UPDATE_KERNEL, registerSlotKernels, slotUpdate, slotUpdateCpuKernel, slotUpdateLoop, slotUpdateReference } from './fused/slotUpdate';
+export type { FusedRule, SlotUpdateAttrs, SlotUpdateInputs, SlotUpdateOutputs } from './fused/slotUpdate';

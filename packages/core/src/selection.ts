@@ -36,7 +36,23 @@ export interface SelectionStrategy<Id extends string = string> {
    * defaults (`@slot-machines/trainer`'s `recipeDefaults`: those of greedy selection).
    */
   readonly recipe?: SelectionRecipe;
+  /**
+   * How the fused training kernels reproduce `select` in the same pass as the score update, so a
+   * trainer can take the fused path: `argmax` (greedy), or inverse-CDF sampling of `softmax(s)` /
+   * `p ∝ max(s, 0)` with the uniform numbers `uniforms(shape, ctx)` that `select` itself draws for
+   * `ctx` (the same seeded stream). Omit it and trainers use the unfused path with `select`.
+   */
+  readonly fused?: FusedSelection;
 }
+
+/** See `SelectionStrategy.fused`. */
+export type FusedSelection =
+  | { readonly rule: 'argmax' }
+  | {
+      readonly rule: 'softmax' | 'proportional';
+      /** One U(0, 1) per connection, `[...S]`, exactly as `select(scores, ctx)` draws them. The caller owns it. */
+      uniforms(shape: readonly number[], ctx: SelectionContext): tf.Tensor;
+    };
 
 /**
  * A selection strategy's recommended training defaults for the scores. The rest of the recipe

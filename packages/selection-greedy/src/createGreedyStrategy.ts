@@ -21,6 +21,7 @@ export function createGreedyStrategy(_options: GreedyOptions = {}): SelectionStr
     id: 'greedy',
     options: {},
     recipe: GREEDY_RECIPE,
+    fused: { rule: 'argmax' },
     select: (scores) => argmaxSelection(scores),
   };
 }

@@ -40,17 +40,23 @@ export function createProbabilisticStrategy(options: ProbabilisticOptions = {}):
     options: resolved,
     evalSelection: resolved.evalMode === 'sample' ? 'strategy' : 'argmax',
     recipe: PROBABILISTIC_RECIPE,
+    fused: { rule: resolved.normalize, uniforms: (shape, ctx) => uniforms(shape, ctx.seed) },
     select: (scores, ctx) =>
       tf.tidy(() => {
         const k = scores.shape[scores.rank - 1]!;
         const probabilities = resolved.normalize === 'softmax' ? tf.softmax(scores) : proportional(scores);
         const cdf = tf.cumsum(probabilities, scores.rank - 1); // tf.cumsum takes no negative axis
-        const u = tf.randomUniform(scores.shape.slice(0, -1), 0, 1, 'float32', ctx.seed);
+        const u = uniforms(scores.shape.slice(0, -1), ctx.seed);
         // The option drawn is the number of CDF entries below u; rounding can leave cdf[K-1] < 1.
         const below = tf.sum(tf.cast(tf.less(cdf, tf.expandDims(u, -1)), 'int32'), -1);
         return tf.minimum(below, tf.scalar(k - 1, 'int32'));
       }),
   };
+}
+
+/** The one uniform number per connection a draw uses: the fused kernels take the same ones. */
+function uniforms(shape: readonly number[], seed: number): tf.Tensor {
+  return tf.randomUniform(shape as number[], 0, 1, 'float32', seed);
 }
 
 /** p ∝ max(s, 0); all-non-positive rows become uniform. */

@@ -58,6 +58,18 @@ export class SGD {
     return [...this.velocity];
   }
 
+  /** The velocity of variable `i`, null before its first step (the optimizer's own tensor: do not dispose). */
+  velocityAt(i: number): tf.Variable | null {
+    return this.velocity[i] ?? null;
+  }
+
+  /** Sets the velocity of variable `i` to `value` (copied; `value` stays the caller's). Used by fused kernels. */
+  setVelocity(i: number, value: tf.Tensor): void {
+    const v = this.velocity[i];
+    if (v) v.assign(value);
+    else this.velocity[i] = tf.variable(value, false);
+  }
+
   /** Restores velocities in variable order (values copied; null leaves none). */
   loadVelocities(values: ReadonlyArray<tf.Tensor | null | undefined>): void {
     values.forEach((value, i) => {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Network } from '@slot-machines/core';
+import { registerSlotKernels, type Network } from '@slot-machines/core';
 import type { BestEpoch, EpochMetrics } from './metrics';
 import { SGD, type SGDOptions } from './SGD';
 
@@ -38,6 +38,14 @@ export interface TrainingState {
   progress: TrainingProgress;
   history: EpochMetrics[];
   best: BestEpoch | null;
+  /**
+   * Use the fused slot kernels where the network allows (every trained variable is a slot layer's
+   * scores and the strategy declares `fused`): see `fusedTrainStep`. Results match the unfused
+   * path within float tolerance.
+   */
+  readonly fused: boolean;
+  /** The fused path's choices for the next step (int32 per slot layer) and that step. Owned; derived state, not checkpointed. */
+  fusedIndices: { readonly step: number; readonly indices: Record<string, tf.Tensor> } | null;
   /** The argmax selections at the end of the last epoch (int32 per slot layer), for the selection-change metric. Owned. */
   selections: Record<string, tf.Tensor>;
 }
@@ -47,7 +55,9 @@ export function freshProgress(epoch = 0, step = 0): TrainingProgress {
 }
 
 /** A new state at step 0 for `network` (which stays the caller's). */
-export function createTrainingState(network: Network, optimizer: SGDOptions = {}): TrainingState {
+export function createTrainingState(network: Network, optimizer: SGDOptions & { readonly fused?: boolean } = {}): TrainingState {
+  // the fused path's cpu kernel ships with core; wasm's and the native one come with the runtimes
+  registerSlotKernels();
   const trainable = network.namedTrainableVariables();
   return {
     network,
@@ -56,6 +66,8 @@ export function createTrainingState(network: Network, optimizer: SGDOptions = {}
       optimizer,
     ),
     trainableNames: trainable.map(([name]) => name),
+    fused: optimizer.fused ?? true,
+    fusedIndices: null,
     progress: freshProgress(),
     history: [],
     best: null,
@@ -66,6 +78,13 @@ export function createTrainingState(network: Network, optimizer: SGDOptions = {}
 /** Frees the optimizer's velocities and the kept selections (the network is the caller's). */
 export function disposeTrainingState(state: TrainingState): void {
   state.optimizer.dispose();
+  clearFusedIndices(state);
   tf.dispose(Object.values(state.selections));
   state.selections = {};
+}
+
+/** Drops the fused path's cached choices (after the scores were set from outside, e.g. a restore). */
+export function clearFusedIndices(state: TrainingState): void {
+  if (state.fusedIndices) tf.dispose(Object.values(state.fusedIndices.indices));
+  state.fusedIndices = null;
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Network } from '@slot-machines/core';
 import type { BestEpoch, EpochMetrics } from './metrics';
 import { CheckpointError, decodeTensorFile, encodeTensorFile } from './safetensors';
-import type { TrainingProgress, TrainingState } from './TrainingState';
+import { clearFusedIndices, type TrainingProgress, type TrainingState } from './TrainingState';
 
 /** What a checkpoint's metadata holds besides the tensors (the `slot-machines` key, JSON). */
 export interface CheckpointState {

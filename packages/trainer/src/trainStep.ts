@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Batch } from './BatchProvider';
 import { TrainingDivergedError } from './finiteness';
+import { canFuse, fusedTrainStep } from './fusedTrainStep';
 import type { TrainingState } from './TrainingState';
 
 /** What one step measured on its batch. */
@@ -18,6 +19,11 @@ export interface StepResult {
  * @throws TrainingDivergedError when the loss is not finite (the variables are then already updated).
  */
 export function trainStep(state: TrainingState, batch: Batch, learningRate: number): StepResult {
+  return canFuse(state) ? fusedTrainStep(state, batch, learningRate) : unfusedTrainStep(state, batch, learningRate);
+}
+
+/** The reference path: tfjs gradients of every trainable variable (scores get `dy · W_k` from the core's custom gradient), then the optimizer's update. */
+export function unfusedTrainStep(state: TrainingState, batch: Batch, learningRate: number): StepResult {
   const { network, optimizer, progress } = state;
   const step = progress.step;
   const labels = batch.y;

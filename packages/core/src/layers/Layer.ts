@@ -6,6 +6,12 @@ export interface ApplyContext {
   readonly training: boolean;
   /** The network's step counter; every random draw of a forward pass derives its seed from it. */
   readonly step: number;
+  /**
+   * Weights to use instead of the layers' own, by layer name (the fused training path feeds the
+   * selected weights it keeps, and differentiates with respect to them). A weight layer not named
+   * here uses its own.
+   */
+  readonly weights?: Readonly<Record<string, tf.Tensor>>;
 }
 
 /** One layer of a sequential network. Shapes exclude the batch dimension. */

@@ -50,7 +50,8 @@ export class WeightLayer<Source extends WeightProvider = WeightProvider, Spec = 
 
   apply(x: tf.Tensor, ctx: ApplyContext): tf.Tensor {
     checkInputShape(x, this.inputShape, this.name);
-    return tf.tidy(() => this.op.apply(x, this.source.weight(ctx), this.spec));
+    const given = ctx.weights?.[this.name];
+    return tf.tidy(() => this.op.apply(x, given ?? this.source.weight(ctx), this.spec));
   }
 
   /** The weight this layer exports as (the argmax choice for slot layers). The caller owns it. */

@@ -22,6 +22,8 @@ export interface ForwardOptions {
    * training state does. @default 0 when not training
    */
   readonly step?: number;
+  /** Weights to use instead of these layers' own, by layer name (see `ApplyContext.weights`). Not disposed. */
+  readonly weights?: Readonly<Record<string, tf.Tensor>>;
 }
 
 /** How many connections of the argmax network select the zero option. */
@@ -136,7 +138,7 @@ export class Network {
     }
     const step = requireInteger('step', options.step ?? 0, 0);
     if (training) requireGradients();
-    const ctx: ApplyContext = { training, step };
+    const ctx: ApplyContext = { training, step, ...(options.weights ? { weights: options.weights } : {}) };
     return tf.tidy(() => this.layers.reduce((h, layer) => layer.apply(h, ctx), x));
   }
 

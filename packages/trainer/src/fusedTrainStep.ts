@@ -1,0 +1,108 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { deriveSeed, gatherOptions, slotUpdate, type SelectionContext, type SlotLayer } from '@slot-machines/core';
+import type { Batch } from './BatchProvider';
+import { TrainingDivergedError } from './finiteness';
+import type { StepResult } from './trainStep';
+import type { TrainingState } from './TrainingState';
+
+/**
+ * Whether `state` can take the fused path: it asks for it, the strategy declares how the kernels
+ * reproduce its choice, and every trained variable is a slot layer's scores (a learned or
+ * finetuned network takes the ordinary path).
+ */
+export function canFuse(state: TrainingState): boolean {
+  const { network } = state;
+  if (!state.fused || !network.strategy?.fused) return false;
+  const slotScores = new Set(network.slotLayers.map((l) => `${l.name}/scores`));
+  return state.trainableNames.length > 0 && state.trainableNames.every((n) => slotScores.has(n));
+}
+
+/**
+ * One training step on the fused path. The forward pass gathers one option per connection from the
+ * choices the previous update made (`SlotUpdate`'s third output), the backward pass stops at the
+ * effective weights (dL/dW_eff, one value per connection), and one kernel per layer applies
+ * `dL/ds_k = dL/dW_eff · W_k`, coupled L2, momentum and the SGD update, and picks the next step's
+ * options in the same pass over the [connections x K] scores. Same results as `unfusedTrainStep`
+ * within float tolerance; the batch is not disposed.
+ */
+export function fusedTrainStep(state: TrainingState, batch: Batch, learningRate: number): StepResult {
+  const { network, optimizer, progress } = state;
+  const step = progress.step;
+  const labels = batch.y;
+  const strategy = network.strategy!;
+  const fused = strategy.fused!;
+  const layers = network.slotLayers;
+  const slot = (layer: SlotLayer) => optimizer.variables.indexOf(layer.source.scores);
+  if (labels.rank !== 1 || labels.shape[0] !== batch.x.shape[0]) {
+    throw new Error(`trainStep: labels of shape [${labels.shape}] for a batch of ${batch.x.shape[0]}; expected [${batch.x.shape[0]}]`);
+  }
+  const indices = currentIndices(state, step);
+  const weights = tf.tidy(() => layers.map((l) => gatherOptions(l.source.options, indices[l.name]!)));
+  const names = layers.map((l) => l.name);
+  let hits: tf.Tensor | undefined;
+  let value: tf.Scalar | undefined;
+  let grads: tf.Tensor[] = [];
+  const next: Record<string, tf.Tensor> = {};
+  try {
+    ({ value, grads } = tf.valueAndGrads((...w: tf.Tensor[]) => {
+      const logits = network.apply(batch.x, { training: true, step, weights: Object.fromEntries(names.map((n, i) => [n, w[i]!])) });
+      hits = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, -1), labels), 'int32')));
+      return tf.losses.softmaxCrossEntropy(tf.oneHot(labels, logits.shape[1]!), logits) as tf.Scalar;
+    })(weights) as { value: tf.Scalar; grads: tf.Tensor[] });
+    layers.forEach((layer, i) => {
+      const at = slot(layer);
+      const { scores, options } = layer.source;
+      const velocity = optimizer.momentum === 0 ? null : optimizer.velocityAt(at);
+      const zeros = velocity ? null : tf.zerosLike(scores);
+      const uniforms = fused.rule === 'argmax' ? undefined : fused.uniforms(scores.shape.slice(0, -1), selectionContext(layer, step + 1));
+      try {
+        const out = slotUpdate(
+          { scores, velocity: velocity ?? zeros!, options, grad: grads[i]!, ...(uniforms ? { uniforms } : {}) },
+          // the first step: zero velocity and μ = 0 give PyTorch's v = g
+          { lr: learningRate, momentum: velocity ? optimizer.momentum : 0, weightDecay: optimizer.weightDecay, rule: fused.rule },
+        );
+        scores.assign(out.scores);
+        if (optimizer.momentum !== 0) optimizer.setVelocity(at, out.velocity);
+        tf.dispose([out.scores, out.velocity]);
+        next[layer.name] = out.indices;
+      } finally {
+        tf.dispose([...(zeros ? [zeros] : []), ...(uniforms ? [uniforms] : [])]);
+      }
+    });
+    if (state.fusedIndices) tf.dispose(Object.values(state.fusedIndices.indices));
+    state.fusedIndices = { step: step + 1, indices: next };
+    const loss = value.dataSync()[0]!;
+    const correct = hits!.dataSync()[0]!;
+    const n = labels.shape[0]!;
+    progress.step = step + 1;
+    progress.lossSum += loss * n;
+    progress.correct += correct;
+    progress.seen += n;
+    progress.batch += 1;
+    if (!Number.isFinite(loss)) throw new TrainingDivergedError(progress.epoch, step + 1, ['loss'], null, null);
+    return { loss, correct };
+  } catch (error) {
+    if (state.fusedIndices?.indices !== next) tf.dispose(Object.values(next));
+    throw error;
+  } finally {
+    tf.dispose([...weights, ...grads, ...(value ? [value] : []), ...(hits ? [hits] : [])]);
+  }
+}
+
+/** The choices for `step`: the ones the last fused update made for it, or the strategy's own `select` (first step, after a restore). */
+function currentIndices(state: TrainingState, step: number): Record<string, tf.Tensor> {
+  if (state.fusedIndices?.step === step) return state.fusedIndices.indices;
+  if (state.fusedIndices) tf.dispose(Object.values(state.fusedIndices.indices));
+  const strategy = state.network.strategy!;
+  const indices = Object.fromEntries(
+    state.network.slotLayers.map((layer) => [layer.name, tf.tidy(() => strategy.select(layer.source.scores, selectionContext(layer, step)))]),
+  );
+  state.fusedIndices = { step, indices };
+  return indices;
+}
+
+/** What the strategy is told for `step`, exactly as `SlotWeights.weight` tells it. */
+function selectionContext(layer: SlotLayer, step: number): SelectionContext {
+  const { seed, layerIndex } = layer.source;
+  return { training: true, seed: deriveSeed(seed, 'select', layerIndex, step), layerIndex, step };
+}
