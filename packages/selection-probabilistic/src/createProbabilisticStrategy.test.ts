@@ -1,3 +1,4 @@
+import { describeSelectionStrategy } from '@slot-machines/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { SlotConfigError, argmaxSelection, createNetwork } from '@slot-machines/core';
 import { expectNoTensorLeak } from '@slot-machines/test-utils';
@@ -125,12 +126,7 @@ describe('createProbabilisticStrategy', () => {
     );
     expect(() => createProbabilisticStrategy({ evalMode: 'mean' as never })).toThrow("evalMode: expected 'argmax' or 'sample', got 'mean'");
   });
-
-  it('leaks no tensor', async () => {
-    const scores = tf.randomUniform([4, 3, 5], -1, 1, 'float32', 1);
-    for (const normalize of ['softmax', 'proportional'] as const) {
-      await expectNoTensorLeak(() => createProbabilisticStrategy({ normalize }).select(scores, ctx(1)));
-    }
-    scores.dispose();
-  });
 });
+
+describeSelectionStrategy('probabilistic (softmax)', () => createProbabilisticStrategy(), { stochastic: true, learningRate: 25, steps: 200, teacherAccuracy: 0.75 });
+describeSelectionStrategy('probabilistic (proportional)', () => createProbabilisticStrategy({ normalize: 'proportional' }), { stochastic: true, learningRate: 25, steps: 200, teacherAccuracy: 0.75 });

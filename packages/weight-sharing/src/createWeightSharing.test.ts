@@ -1,3 +1,4 @@
+import { describeWeightSharingPolicy } from '@slot-machines/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { argmaxSelection, createNetwork, type LayerSpec, type WeightSharingPolicy } from '@slot-machines/core';
 import { expectNoTensorLeak } from '@slot-machines/test-utils';
@@ -82,10 +83,8 @@ describe('weight sharing', () => {
     tf.dispose([grads.value, ...Object.values(grads.grads), x]);
     net.dispose();
   });
-
-  it('leaks no tensor', async () => {
-    for (const sharing of [createNoSharing(), createLayerSharing(), createGlobalSharing()]) {
-      await expectNoTensorLeak(() => build(sharing).dispose());
-    }
-  });
 });
+
+describeWeightSharingPolicy('none', createNoSharing);
+describeWeightSharingPolicy('layer', createLayerSharing);
+describeWeightSharingPolicy('global', createGlobalSharing);
