@@ -225,9 +225,52 @@ export const slotUpdateCpuKernel: tf.KernelConfig = {
 };
 
 /**
- * Registers the fused slot kernels core ships (the `cpu` one; wasm's comes from
- * `@slot-machines/wasm-kernels`, the native one from `@slot-machines/runtime-node`). Idempotent.
+ * The fused update for the `wasm` backend: `slotUpdateLoop` on Float32Array views of the
+ * tfjs-backend-wasm heap, so no tensor is copied in or out (the route chosen by measurement, see
+ * docs/decisions.md). Outputs are allocated first: growing the heap detaches older views.
+ */
+export const slotUpdateWasmKernel: tf.KernelConfig = {
+  kernelName: SLOT_UPDATE_KERNEL,
+  backendName: 'wasm',
+  kernelFunc: ({ inputs, backend, attrs }) => {
+    const { scores, velocity, options, grad, uniforms } = inputs as unknown as Record<string, tf.TensorInfo>;
+    const a = attrs as unknown as { lr: number; momentum: number; weightDecay: number; rule: number };
+    const wasm = backend as unknown as {
+      makeOutput(shape: number[], dtype: string): tf.TensorInfo;
+      typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array;
+    };
+    const k = scores!.shape[scores!.shape.length - 1]!;
+    const outScores = wasm.makeOutput([...scores!.shape], 'float32');
+    const outVelocity = wasm.makeOutput([...scores!.shape], 'float32');
+    const outIndices = wasm.makeOutput(scores!.shape.slice(0, -1), 'int32');
+    const view = (t: tf.TensorInfo) => wasm.typedArrayFromHeap(t) as Float32Array;
+    slotUpdateLoop(
+      view(scores!),
+      view(velocity!),
+      view(options!),
+      options!.shape.length === 1 && scores!.shape.length > 1,
+      view(grad!),
+      a.rule === 0 ? null : view(uniforms!),
+      a.lr,
+      a.momentum,
+      a.weightDecay,
+      a.rule,
+      view(outScores),
+      view(outVelocity),
+      wasm.typedArrayFromHeap(outIndices) as Int32Array,
+      k,
+    );
+    return [outScores, outVelocity, outIndices];
+  },
+};
+
+/**
+ * Registers the fused slot kernels core ships: `cpu` (JS) and `wasm` (JS over the wasm heap); the
+ * native one comes from `@slot-machines/runtime-node`. Registering for a backend that is not loaded
+ * is harmless. Idempotent.
  */
 export function registerSlotKernels(): void {
-  if (!tf.getKernel(slotUpdateCpuKernel.kernelName, slotUpdateCpuKernel.backendName)) tf.registerKernel(slotUpdateCpuKernel);
+  for (const config of [slotUpdateCpuKernel, slotUpdateWasmKernel]) {
+    if (!tf.getKernel(config.kernelName, config.backendName)) tf.registerKernel(config);
+  }
 }
