@@ -12,6 +12,7 @@ import {
   type Normalization,
 } from '@slot-machines/datasets';
 import { loadCifar10, loadMnist } from '@slot-machines/datasets/node';
+import { CliError } from './CliError';
 import type { RunSpec } from './runSpec';
 
 export interface RunData {
@@ -32,7 +33,13 @@ export async function loadRunData(spec: RunSpec): Promise<RunData> {
   const dataset = spec.dataset === 'mnist' ? await loadMnist(spec.data) : await loadCifar10((spec.data as { path: string }).path);
   const normalization = runNormalization(spec);
   const split = splitValidation(dataset, { fraction: spec.validationFraction, seed: spec.seed });
+  if (spec.trainSubset !== null && spec.trainSubset > split.train.length) {
+    throw new CliError(`--train-subset ${spec.trainSubset}: the training split of ${spec.dataset} holds ${split.train.length} examples; pass at most ${split.train.length} or leave the flag out`);
+  }
   const trainRows = spec.trainSubset === null ? split.train : split.train.slice(0, spec.trainSubset);
+  if (trainRows.length === 0 || split.validation.length === 0 && spec.validationFraction > 0) {
+    throw new CliError(`--validation ${spec.validationFraction}: leaves ${trainRows.length} training and ${split.validation.length} validation examples of ${dataset.trainCount}`);
+  }
   const augmentation = spec.augment === 'crop-flip' ? CIFAR10_AUGMENTATION : spec.augment === 'flip' ? FLIP_ONLY_AUGMENTATION : NO_AUGMENTATION;
   const evalBatch = 1000;
   return {

@@ -7,9 +7,15 @@ import { parseFlags } from './parseFlags';
 
 export type { CliIo } from './Command';
 
+/** Errors about what the user gave (files included): one line, exit code 2. By name, so a second copy of a package still counts. */
+const USER_ERRORS = new Set(['CliError', 'DatasetError', 'CheckpointError']);
+/** The exit code of a run stopped because a loss, score or weight stopped being finite. */
+export const EXIT_DIVERGED = 3;
+
 /**
  * Runs the command line `argv` (without `node` and the script) with the given commands (default:
- * all of them). Resolves to the exit code: 2 for a user error, said in one line on stderr.
+ * all of them). Resolves to the exit code: 2 for a user error (a flag, a data file, a
+ * checkpoint), 3 for a diverged run, each said in one line on stderr.
  */
 export async function main(
   argv: readonly string[],
@@ -39,9 +45,13 @@ export async function main(
   try {
     return await command.run(parseFlags(rest, command.flags), { io, initBackend: (backend) => initBackend(backend, io) });
   } catch (error) {
-    if (error instanceof CliError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (error instanceof CliError || USER_ERRORS.has((error as Error).name) || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.stderr.write(`slot-machines ${name}: ${(error as Error).message}\n`);
       return 2;
+    }
+    if ((error as Error).name === 'TrainingDivergedError') {
+      io.stderr.write(`slot-machines ${name}: ${(error as Error).message}\n`);
+      return EXIT_DIVERGED;
     }
     throw error;
   }

@@ -70,7 +70,7 @@ export function resolveRunSpec(given: Partial<Record<keyof RunSpec, unknown>>): 
     ),
     ...(given.finetuneFrom ? {} : architectureRecipe(architectureId, flavour)),
   };
-  const data = (given.data as RunSpec['data'] | undefined) ?? (dataset === 'mnist' ? { kind: 'bundled' } : { kind: 'directory', path: defaultCifarDir() });
+  const data = (given.data as RunSpec['data'] | undefined) ?? (dataset === 'mnist' ? { kind: 'bundled' } : { kind: 'directory', path: 'cifar-10-batches-bin' });
   if (dataset === 'cifar10' && data.kind !== 'directory') throw new CliError('CIFAR-10 is read from a directory: pass --data-dir DIR (cifar-10-batches-bin)');
   return {
     architecture: architectureId,
@@ -88,11 +88,11 @@ export function resolveRunSpec(given: Partial<Record<keyof RunSpec, unknown>>): 
     epochs: validate.parseInteger('--epochs', given.epochs ?? 200, 1),
     batchSize: validate.parseInteger('--batch-size', given.batchSize ?? recipe.batchSize, 1),
     learningRate: validate.parseNumber('--lr', given.learningRate ?? recipe.learningRate, { min: 0, minExclusive: true }),
-    momentum: validate.parseNumber('--momentum', given.momentum ?? recipe.momentum, 0),
+    momentum: validate.parseNumber('--momentum', given.momentum ?? recipe.momentum, { min: 0, max: 1, maxExclusive: true }),
     weightDecay: validate.parseNumber('--weight-decay', given.weightDecay ?? recipe.weightDecay, 0),
     schedule: (given.schedule as Schedule | undefined) ?? PAPER_SCHEDULE,
     patience: given.patience == null ? null : validate.parseInteger('--patience', given.patience, 1),
-    validationFraction: validate.parseNumber('--validation', given.validationFraction ?? (dataset === 'mnist' ? 0.15 : 0.1), 0),
+    validationFraction: validate.parseNumber('--validation', given.validationFraction ?? (dataset === 'mnist' ? 0.15 : 0.1), { min: 0, max: 1, maxExclusive: true }),
     trainSubset: given.trainSubset == null ? null : validate.parseInteger('--train-subset', given.trainSubset, 1),
     augment: validate.requireOneOf('--augment', given.augment ?? (dataset === 'cifar10' ? 'crop-flip' : 'none'), ['crop-flip', 'flip', 'none'] as const),
     checkpointEverySteps: validate.parseInteger('--checkpoint-every', given.checkpointEverySteps ?? 0, 0),
@@ -125,8 +125,4 @@ export function describeRun(spec: RunSpec): string {
   if (spec.flavour === 'random') return `${spec.architecture} random (untrained)`;
   const extras = [spec.sharing !== 'none' ? `${spec.sharing}-shared` : '', spec.zeroOption ? 'zero option' : ''].filter(Boolean);
   return `${spec.architecture} ${spec.strategy === 'greedy' ? 'GS' : 'PS'} K=${spec.k}${extras.length ? ` (${extras.join(', ')})` : ''}`;
-}
-
-function defaultCifarDir(): string {
-  return 'cifar-10-batches-bin';
 }

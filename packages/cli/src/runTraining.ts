@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir, rm } from 'node:fs/promises';
+import { totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Network } from '@slot-machines/core';
+import { architecture } from '@slot-machines/architectures';
+import { summarizeNetwork, type Network } from '@slot-machines/core';
 import { loadCheckpointVariables, train, type TrainResult } from '@slot-machines/trainer';
 import { createFileCheckpointStore, writeFileAtomic, writeMetricsLog } from '@slot-machines/trainer/node';
 import { CliError } from './CliError';
@@ -29,9 +31,13 @@ export async function runTraining(
   options: { resume: boolean; backend: string; quiet: boolean; stderr: NodeJS.WriteStream; signal?: AbortSignal },
 ): Promise<RunSummary> {
   const started = performance.now();
+  const resume = checkRunDirectory(outDir, options.resume);
+  if (options.resume && !resume && !options.quiet) options.stderr.write(`${outDir} has no checkpoint yet: starting at epoch 1\n`);
+  checkMemory(spec);
   const data = await loadRunData(spec);
   const network = spec.finetuneFrom ? await selectedNetworkOf(spec.finetuneFrom) : buildNetwork(spec);
   const progress = createProgress(options.stderr, options.quiet);
+  await removeLeftoverTemporaries(outDir);
   await writeFileAtomic(join(outDir, 'config.json'), `${JSON.stringify(spec, null, 2)}\n`);
   const name = describeRun(spec);
   if (!options.quiet) {
@@ -54,10 +60,12 @@ export async function runTraining(
         checkpointEverySteps: spec.checkpointEverySteps,
       },
       checkpoints: createFileCheckpointStore(outDir),
-      resume: options.resume,
+      resume,
       runInfo: spec,
       onStep: (p) => progress.step(p),
-      onEpoch: async (m) => {
+      onEpoch: async (m, history) => {
+        // after the epoch's checkpoints: the log is never ahead of last.safetensors
+        await writeMetricsLog(join(outDir, 'metrics.jsonl'), history);
         progress.epoch(m, spec.epochs);
       },
       ...(options.signal ? { signal: options.signal } : {}),
@@ -76,6 +84,55 @@ export async function runTraining(
   } finally {
     network.dispose();
   }
+}
+
+/** What a run directory holds, in the order a run writes them. */
+const RUN_FILES = ['config.json', 'last.safetensors', 'best.safetensors', 'metrics.jsonl', 'summary.json'] as const;
+
+/**
+ * Refuses to overwrite a run. Without `resume`, `outDir` must hold none of a run's files; with it,
+ * it must hold `last.safetensors` (then: true, continue) or nothing but config.json (a run killed
+ * before its first checkpoint: false, start at epoch 1); a finished run (summary.json) is not
+ * continued. Reads only: call before anything is written.
+ */
+export function checkRunDirectory(outDir: string, resume: boolean): boolean {
+  const present = RUN_FILES.filter((f) => existsSync(join(outDir, f)));
+  if (!resume) {
+    if (present.length === 0) return false;
+    throw new CliError(`${outDir} already holds a run (${present.join(', ')}): continue it with --resume --out ${outDir}, or choose another --out (or delete ${outDir})`);
+  }
+  if (present.includes('summary.json')) {
+    throw new CliError(`${join(outDir, 'summary.json')}: ${outDir} is a finished run, nothing to resume: evaluate it with 'slot-machines eval --run ${outDir}', or train into another --out`);
+  }
+  if (present.includes('last.safetensors')) return true;
+  const kept = present.filter((f) => f !== 'config.json');
+  if (kept.length) {
+    throw new CliError(
+      `${join(outDir, 'last.safetensors')}: no such checkpoint to resume from, but ${outDir} holds ${kept.join(', ')}, which starting again would overwrite: ` +
+        `move them away or train into another --out`,
+    );
+  }
+  return false;
+}
+
+/**
+ * Refuses a network whose training state (options, scores or weights, momentum: from the plan,
+ * before any tensor) alone exceeds this machine's memory, saying both numbers.
+ */
+export function checkMemory(spec: RunSpec, available = totalmem()): void {
+  if (spec.finetuneFrom) return; // the source run's network, which already trained here
+  const arch = architecture(spec.architecture, spec.flavour, { padding: spec.padding });
+  const bytes = 4 * summarizeNetwork({ ...arch, k: spec.k }).reduce((n, layer) => n + layer.stateFloats, 0);
+  if (bytes > available) {
+    const gib = (b: number) => `${(b / 2 ** 30).toPrecision(3)} GiB`;
+    throw new CliError(`--k ${spec.k}: ${describeRun(spec)} needs ${gib(bytes)} for its options, scores and momentum alone; this machine has ${gib(available)} of memory`);
+  }
+}
+
+/** Removes the temporary files (`.<name>.<pid>.<hex>.tmp`) a killed atomic write leaves in `dir`. */
+async function removeLeftoverTemporaries(dir: string): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  await Promise.all(names.filter((n) => /^\..+\.\d+\.[0-9a-f]{8}\.tmp$/.test(n)).map((n) => rm(join(dir, n), { force: true })));
 }
 
 /** Reads a run directory's config.json. */

@@ -1,9 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ARCHITECTURE_IDS } from '@slot-machines/architectures';
 import { CliError, validate } from '../CliError';
 import { RUNTIME_FLAGS, defineCommand, defineFlags, type CommandContext, type ParsedArgs } from '../Command';
-import { readRunSpec, runTraining } from '../runTraining';
+import { checkRunDirectory, readRunSpec, runTraining } from '../runTraining';
 import { describeRun, resolveRunSpec, type RunSpec } from '../runSpec';
 import { formatTable, percent } from '../table';
 
@@ -67,12 +67,16 @@ export function specFromFlags(values: Record<string, string | boolean | undefine
   const given = str('schedule');
   const schedule = given === undefined ? undefined : validate.requireOneOf('--schedule', given, Object.keys(schedules) as Array<keyof typeof schedules>);
   const dataDir = str('data-dir');
+  if (dataDir !== undefined && dataDir.trim() === '') throw new CliError("--data-dir: expected a directory, got '' (leave the flag out for the bundled MNIST)");
   if (dataDir && values.download) throw new CliError('--data-dir and --download exclude each other: pick one source');
-  return resolveRunSpec({
-    architecture: str('arch'),
+  refuseUnusedFlags(values);
+  // finetuning trains on the source run's data set (and files, unless given) with its architecture
+  const source = str('finetune-from') === undefined ? null : readSourceSpec(resolve(str('finetune-from')!));
+  const spec = resolveRunSpec({
+    architecture: source?.architecture ?? str('arch'),
     flavour: str('flavour'),
-    dataset: str('dataset'),
-    data: dataDir ? { kind: 'directory', path: dataDir } : values.download ? { kind: 'download' } : undefined,
+    dataset: source?.dataset ?? str('dataset'),
+    data: dataDir ? { kind: 'directory', path: resolve(dataDir) } : values.download ? { kind: 'download' } : source?.data,
     k: str('k'),
     strategy: str('strategy'),
     normalize: str('normalize'),
@@ -94,6 +98,45 @@ export function specFromFlags(values: Record<string, string | boolean | undefine
     checkpointEverySteps: str('checkpoint-every'),
     finetuneFrom: str('finetune-from') === undefined ? undefined : resolve(str('finetune-from')!),
   } as Parameters<typeof resolveRunSpec>[0]);
+  if (spec.dataset === 'cifar10' && dataDir === undefined && !source) {
+    throw new CliError(
+      `--data-dir DIR is required for CIFAR-10 (--arch ${spec.architecture}): the official binary version's cifar-10-batches-bin directory, ` +
+        'holding data_batch_1.bin ... data_batch_5.bin and test_batch.bin (https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz)',
+    );
+  }
+  return spec;
+}
+
+/** The config.json of the run a finetuning starts from (null when missing: loading its network says so, naming the file). */
+function readSourceSpec(dir: string): RunSpec | null {
+  const path = join(dir, 'config.json');
+  if (!existsSync(path)) return null;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as RunSpec;
+  } catch (e) {
+    throw new CliError(`${path}: not valid JSON (${(e as Error).message})`);
+  }
+}
+
+/**
+ * Refuses flags the run would not use, so config.json never records a value as if it mattered:
+ * network flags when finetuning (the network is the source run's), slot flags for learned or
+ * random networks, PS's --normalize with greedy selection.
+ */
+function refuseUnusedFlags(values: Record<string, string | boolean | undefined>): void {
+  const given = (flag: string) => values[flag] !== undefined;
+  const refuse = (flags: readonly string[], why: string) => {
+    const used = flags.filter(given);
+    if (used.length) throw new CliError(`--${used.join(', --')}: ${why}; drop ${used.length === 1 ? 'it' : 'them'}`);
+  };
+  if (given('finetune-from')) {
+    refuse(['arch', 'flavour', 'k', 'strategy', 'normalize', 'sharing', 'zero-option', 'init', 'padding'], 'finetuning trains the network of the source run as it is');
+    return;
+  }
+  const flavour = values.flavour ?? 'slot';
+  if (flavour === 'learned') refuse(['k', 'strategy', 'normalize', 'sharing', 'zero-option'], 'the learned flavour trains ordinary weights, no slots');
+  if (flavour === 'random') refuse(['k', 'strategy', 'normalize', 'sharing', 'zero-option'], 'the random flavour is one fixed random weight per connection (K = 1), nothing is selected');
+  if ((values.strategy ?? 'greedy') === 'greedy') refuse(['normalize'], 'it sets how PS (--strategy probabilistic) turns scores into probabilities; greedy selection takes the largest score');
 }
 
 export const trainCommand = defineCommand({
@@ -124,10 +167,8 @@ export async function runTrain(values: ParsedArgs<typeof TRAIN_FLAGS>['values'],
   } else {
     spec = specFromFlags(values);
     out ??= join('runs', `${describeRun(spec).toLowerCase().replace(/[^a-z0-9]+/g, '-')}-seed${spec.seed}`);
-    if (existsSync(join(out, 'last.safetensors'))) {
-      throw new CliError(`${out} already holds a run: continue it with --resume --out ${out}, or choose another --out`);
-    }
   }
+  checkRunDirectory(out, resume); // before the backend starts: a refused run writes nothing
   const backend = await initBackend(values.backend);
   const summary = await runTraining(spec, out, { resume, backend, quiet: Boolean(values.quiet), stderr: io.stderr });
   const { result } = summary;
