@@ -74,5 +74,5 @@ export type {
   StrategyOptionsById,
 } from './registry';
 export { layersModelJson, toLayersModelArtifacts } from './export/toLayersModel';
-export { FUSED_RULE_CODES, SLOT_UPDATE_KERNEL, registerSlotKernels, slotUpdate, slotUpdateCpuKernel, slotUpdateLoop, slotUpdateReference, slotUpdateWasmKernel } from './fused/slotUpdate';
+export { FUSED_RULE_CODES, SLOT_UPDATE_KERNEL, SLOT_UPDATE_IN_PLACE_KERNEL, registerSlotKernels, slotUpdate, slotUpdateCpuKernel, slotUpdateInPlace, slotUpdateInPlaceCpuKernel, slotUpdateInPlaceWasmKernel, slotUpdateLoop, slotUpdateReference, slotUpdateWasmKernel } from './fused/slotUpdate';
 export type { FusedRule, SlotUpdateAttrs, SlotUpdateInputs, SlotUpdateOutputs } from './fused/slotUpdate';

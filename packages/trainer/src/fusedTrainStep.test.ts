@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createNetwork, registerSlotKernels, slotUpdate, slotUpdateReference, SLOT_UPDATE_KERNEL, type LayerSpec, type Network, type SelectionStrategy } from '@slot-machines/core';
+import { createNetwork, registerSlotKernels, slotUpdate, slotUpdateInPlace, slotUpdateReference, SLOT_UPDATE_KERNEL, type LayerSpec, type Network, type SelectionStrategy } from '@slot-machines/core';
 import { createGreedyStrategy } from '@slot-machines/selection-greedy';
 import { createProbabilisticStrategy } from '@slot-machines/selection-probabilistic';
 import { expectNoTensorLeak, testBackend } from '@slot-machines/test-utils';
@@ -72,6 +72,32 @@ describe('the fused slot training step', () => {
       expect(Array.from(fused.indices.dataSync()), rule).toEqual(Array.from(reference.indices.dataSync()));
       tf.dispose([scores, velocity, options, grad, ...(uniforms ? [uniforms] : []), ...Object.values(fused), ...Object.values(reference)]);
     }
+  });
+
+  it('writes the same update in place, and leaves a tensor that shares the buffer untouched', () => {
+    registerSlotKernels();
+    const make = () => ({
+      scores: tf.variable(tf.randomNormal([6, 4, 3], 0, 1, 'float32', 1)),
+      velocity: tf.variable(tf.randomNormal([6, 4, 3], 0, 0.1, 'float32', 2)),
+    });
+    const options = tf.randomUniform([6, 4, 3], -1, 1, 'float32', 3);
+    const grad = tf.randomNormal([6, 4], 0, 1, 'float32', 4);
+    const attrs = { lr: 0.2, momentum: 0.9, weightDecay: 1e-4, rule: 'argmax' } as const;
+    const a = make();
+    const copied = slotUpdate({ scores: a.scores, velocity: a.velocity, options, grad }, attrs);
+    const b = make();
+    const indices = slotUpdateInPlace(b.scores, b.velocity, { options, grad }, attrs);
+    expect(Array.from(b.scores.dataSync())).toEqual(Array.from(copied.scores.dataSync()));
+    expect(Array.from(b.velocity.dataSync())).toEqual(Array.from(copied.velocity.dataSync()));
+    expect(Array.from(indices.dataSync())).toEqual(Array.from(copied.indices.dataSync()));
+    // a clone shares the scores' buffer: the update must not write through it
+    const c = make();
+    const clone = tf.clone(c.scores);
+    const before = Array.from(clone.dataSync());
+    const again = slotUpdateInPlace(c.scores, c.velocity, { options, grad }, attrs);
+    expect(Array.from(clone.dataSync())).toEqual(before);
+    expect(Array.from(c.scores.dataSync())).toEqual(Array.from(copied.scores.dataSync()));
+    tf.dispose([options, grad, indices, again, clone, ...Object.values(copied), a.scores, a.velocity, b.scores, b.velocity, c.scores, c.velocity]);
   });
 
   it.each([

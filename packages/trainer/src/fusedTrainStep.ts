@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { deriveSeed, gatherOptions, slotUpdate, type SelectionContext, type SlotLayer } from '@slot-machines/core';
+import { deriveSeed, gatherOptions, slotUpdate, slotUpdateInPlace, type SelectionContext, type SlotLayer } from '@slot-machines/core';
 import type { Batch } from './BatchProvider';
 import { TrainingDivergedError } from './finiteness';
 import type { StepResult } from './trainStep';
@@ -52,21 +52,29 @@ export function fusedTrainStep(state: TrainingState, batch: Batch, learningRate:
     layers.forEach((layer, i) => {
       const at = slot(layer);
       const { scores, options } = layer.source;
-      const velocity = optimizer.momentum === 0 ? null : optimizer.velocityAt(at);
-      const zeros = velocity ? null : tf.zerosLike(scores);
       const uniforms = fused.rule === 'argmax' ? undefined : fused.uniforms(scores.shape.slice(0, -1), selectionContext(layer, step + 1));
+      const inputs = { options, grad: grads[i]!, ...(uniforms ? { uniforms } : {}) };
+      const attrs = { lr: learningRate, weightDecay: optimizer.weightDecay, rule: fused.rule };
       try {
-        const out = slotUpdate(
-          { scores, velocity: velocity ?? zeros!, options, grad: grads[i]!, ...(uniforms ? { uniforms } : {}) },
-          // the first step: zero velocity and μ = 0 give PyTorch's v = g
-          { lr: learningRate, momentum: velocity ? optimizer.momentum : 0, weightDecay: optimizer.weightDecay, rule: fused.rule },
-        );
-        scores.assign(out.scores);
-        if (optimizer.momentum !== 0) optimizer.setVelocity(at, out.velocity);
-        tf.dispose([out.scores, out.velocity]);
-        next[layer.name] = out.indices;
+        if (optimizer.momentum === 0) {
+          // plain SGD keeps no velocity: a zero one, μ = 0
+          const zeros = tf.zerosLike(scores);
+          const out = slotUpdate({ ...inputs, scores, velocity: zeros }, { ...attrs, momentum: 0 });
+          scores.assign(out.scores);
+          tf.dispose([zeros, out.scores, out.velocity]);
+          next[layer.name] = out.indices;
+        } else {
+          const first = optimizer.velocityAt(at) === null;
+          if (first) {
+            const zeros = tf.zerosLike(scores);
+            optimizer.setVelocity(at, zeros);
+            zeros.dispose();
+          }
+          // the first step: zero velocity and μ = 0 give PyTorch's v = g; the update is written in place
+          next[layer.name] = slotUpdateInPlace(scores, optimizer.velocityAt(at)!, inputs, { ...attrs, momentum: first ? 0 : optimizer.momentum });
+        }
       } finally {
-        tf.dispose([...(zeros ? [zeros] : []), ...(uniforms ? [uniforms] : [])]);
+        if (uniforms) uniforms.dispose();
       }
     });
     if (state.fusedIndices) tf.dispose(Object.values(state.fusedIndices.indices));

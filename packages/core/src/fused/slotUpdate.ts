@@ -2,6 +2,11 @@ import * as tf from '@tensorflow/tfjs-core';
 
 /** The tfjs kernel name of the fused slot update (registered per backend: cpu, wasm, tensorflow). */
 export const SLOT_UPDATE_KERNEL = 'SlotMachinesSlotUpdate';
+/**
+ * The same update written into the scores' and velocity's own buffers (cpu, wasm): one output, the
+ * indices. Only run on buffers no other tensor shares (`slotUpdateInPlace` checks).
+ */
+export const SLOT_UPDATE_IN_PLACE_KERNEL = 'SlotMachinesSlotUpdateInPlace';
 
 /**
  * How the fused update picks each connection's next option from its updated scores:
@@ -69,6 +74,36 @@ export function slotUpdate(inputs: SlotUpdateInputs, attrs: SlotUpdateAttrs): Sl
   } finally {
     if (uniforms !== inputs.uniforms) uniforms.dispose();
   }
+}
+
+/**
+ * `slotUpdate` into the variables themselves: `scores` and `velocity` get the new values and the
+ * int32 choices `[...S]` are returned (the caller owns them). Where the backend has the in-place
+ * kernel and no other tensor shares either buffer, nothing of size [connections x K] is allocated
+ * (VGG-19 with K=8 then fits the 4 GB wasm heap); otherwise `slotUpdate` and two assigns.
+ */
+export function slotUpdateInPlace(scores: tf.Variable, velocity: tf.Variable, inputs: Omit<SlotUpdateInputs, 'scores' | 'velocity'>, attrs: SlotUpdateAttrs): tf.Tensor {
+  const full = { ...inputs, scores, velocity };
+  checkInputs(full, attrs);
+  const backend = tf.backend() as unknown as { refCount?(dataId: object): number };
+  const unshared = (t: tf.Tensor) => typeof backend.refCount === 'function' && backend.refCount(t.dataId) === 1;
+  if (tf.getKernel(SLOT_UPDATE_IN_PLACE_KERNEL, tf.getBackend()) != null && scores !== velocity && unshared(scores) && unshared(velocity)) {
+    const uniforms = inputs.uniforms ?? tf.zeros([0]);
+    try {
+      return tf.engine().runKernel(
+        SLOT_UPDATE_IN_PLACE_KERNEL,
+        { scores, velocity, options: inputs.options, grad: inputs.grad, uniforms } as unknown as tf.NamedTensorMap,
+        { lr: attrs.lr, momentum: attrs.momentum, weightDecay: attrs.weightDecay, rule: FUSED_RULE_CODES[attrs.rule] } as unknown as tf.NamedAttrMap,
+      ) as tf.Tensor;
+    } finally {
+      if (uniforms !== inputs.uniforms) uniforms.dispose();
+    }
+  }
+  const out = slotUpdate(full, attrs);
+  scores.assign(out.scores);
+  velocity.assign(out.velocity);
+  tf.dispose([out.scores, out.velocity]);
+  return out.indices;
 }
 
 /** The unfused reference: the same update and choice as tfjs ops, one pass each. The caller owns the outputs. */
@@ -191,35 +226,17 @@ export const slotUpdateCpuKernel: tf.KernelConfig = {
   kernelName: SLOT_UPDATE_KERNEL,
   backendName: 'cpu',
   kernelFunc: ({ inputs, backend, attrs }) => {
-    const { scores, velocity, options, grad, uniforms } = inputs as unknown as Record<string, tf.TensorInfo>;
-    const a = attrs as unknown as { lr: number; momentum: number; weightDecay: number; rule: number };
+    const args = { inputs, attrs } as unknown as KernelArgs;
     const cpu = backend as unknown as { data: { get(id: object): { values: unknown } }; makeTensorInfo(shape: number[], dtype: string, values: unknown): tf.TensorInfo };
     const values = (t: tf.TensorInfo) => cpu.data.get(t.dataId).values as Float32Array;
-    const k = scores!.shape[scores!.shape.length - 1]!;
-    const size = values(scores!).length;
-    const outScores = new Float32Array(size);
-    const outVelocity = new Float32Array(size);
-    const outIndices = new Int32Array(size / k);
-    slotUpdateLoop(
-      values(scores!),
-      values(velocity!),
-      values(options!),
-      options!.shape.length === 1 && scores!.shape.length > 1,
-      values(grad!),
-      a.rule === 0 ? null : values(uniforms!),
-      a.lr,
-      a.momentum,
-      a.weightDecay,
-      a.rule,
-      outScores,
-      outVelocity,
-      outIndices,
-      k,
-    );
+    const scores = args.inputs.scores!;
+    const size = values(scores).length;
+    const out = { scores: new Float32Array(size), velocity: new Float32Array(size), indices: new Int32Array(size / scores.shape[scores.shape.length - 1]!) };
+    runLoop(args, values, out);
     return [
-      cpu.makeTensorInfo([...scores!.shape], 'float32', outScores),
-      cpu.makeTensorInfo([...scores!.shape], 'float32', outVelocity),
-      cpu.makeTensorInfo(scores!.shape.slice(0, -1), 'int32', outIndices),
+      cpu.makeTensorInfo([...scores.shape], 'float32', out.scores),
+      cpu.makeTensorInfo([...scores.shape], 'float32', out.velocity),
+      cpu.makeTensorInfo(connectionsShape(scores), 'int32', out.indices),
     ];
   },
 };
@@ -233,34 +250,74 @@ export const slotUpdateWasmKernel: tf.KernelConfig = {
   kernelName: SLOT_UPDATE_KERNEL,
   backendName: 'wasm',
   kernelFunc: ({ inputs, backend, attrs }) => {
-    const { scores, velocity, options, grad, uniforms } = inputs as unknown as Record<string, tf.TensorInfo>;
-    const a = attrs as unknown as { lr: number; momentum: number; weightDecay: number; rule: number };
-    const wasm = backend as unknown as {
-      makeOutput(shape: number[], dtype: string): tf.TensorInfo;
-      typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array;
-    };
-    const k = scores!.shape[scores!.shape.length - 1]!;
-    const outScores = wasm.makeOutput([...scores!.shape], 'float32');
-    const outVelocity = wasm.makeOutput([...scores!.shape], 'float32');
-    const outIndices = wasm.makeOutput(scores!.shape.slice(0, -1), 'int32');
+    const args = { inputs, attrs } as unknown as KernelArgs;
+    const wasm = backend as unknown as { makeOutput(shape: number[], dtype: string): tf.TensorInfo; typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array };
+    const scores = args.inputs.scores!;
+    const outScores = wasm.makeOutput([...scores.shape], 'float32');
+    const outVelocity = wasm.makeOutput([...scores.shape], 'float32');
+    const outIndices = wasm.makeOutput(connectionsShape(scores), 'int32');
     const view = (t: tf.TensorInfo) => wasm.typedArrayFromHeap(t) as Float32Array;
-    slotUpdateLoop(
-      view(scores!),
-      view(velocity!),
-      view(options!),
-      options!.shape.length === 1 && scores!.shape.length > 1,
-      view(grad!),
-      a.rule === 0 ? null : view(uniforms!),
-      a.lr,
-      a.momentum,
-      a.weightDecay,
-      a.rule,
-      view(outScores),
-      view(outVelocity),
-      wasm.typedArrayFromHeap(outIndices) as Int32Array,
-      k,
-    );
+    runLoop(args, view, { scores: view(outScores), velocity: view(outVelocity), indices: wasm.typedArrayFromHeap(outIndices) as Int32Array });
     return [outScores, outVelocity, outIndices];
+  },
+};
+
+interface KernelArgs {
+  inputs: Record<string, tf.TensorInfo>;
+  attrs: { lr: number; momentum: number; weightDecay: number; rule: number };
+}
+
+/** Runs `slotUpdateLoop` with `arrays` reading a tensor's values (a view, for in-place writes). */
+function runLoop({ inputs, attrs: a }: KernelArgs, arrays: (t: tf.TensorInfo) => Float32Array, out: { scores: Float32Array; velocity: Float32Array; indices: Int32Array }): void {
+  const { scores, velocity, options, grad, uniforms } = inputs;
+  const k = scores!.shape[scores!.shape.length - 1]!;
+  slotUpdateLoop(
+    arrays(scores!),
+    arrays(velocity!),
+    arrays(options!),
+    options!.shape.length === 1 && scores!.shape.length > 1,
+    arrays(grad!),
+    a.rule === 0 ? null : arrays(uniforms!),
+    a.lr,
+    a.momentum,
+    a.weightDecay,
+    a.rule,
+    out.scores,
+    out.velocity,
+    out.indices,
+    k,
+  );
+}
+
+const connectionsShape = (scores: tf.TensorInfo) => scores.shape.slice(0, -1);
+
+/** In place on `cpu`: the loop writes into the scores' and velocity's own arrays. */
+export const slotUpdateInPlaceCpuKernel: tf.KernelConfig = {
+  kernelName: SLOT_UPDATE_IN_PLACE_KERNEL,
+  backendName: 'cpu',
+  kernelFunc: ({ inputs, backend, attrs }) => {
+    const args = { inputs, attrs } as unknown as KernelArgs;
+    const cpu = backend as unknown as { data: { get(id: object): { values: unknown } }; makeTensorInfo(shape: number[], dtype: string, values: unknown): tf.TensorInfo };
+    const values = (t: tf.TensorInfo) => cpu.data.get(t.dataId).values as Float32Array;
+    const { scores, velocity } = args.inputs;
+    const indices = new Int32Array(values(scores!).length / scores!.shape[scores!.shape.length - 1]!);
+    runLoop(args, values, { scores: values(scores!), velocity: values(velocity!), indices });
+    return cpu.makeTensorInfo(connectionsShape(scores!), 'int32', indices);
+  },
+};
+
+/** In place on `wasm`: the loop writes into the scores' and velocity's own heap memory. */
+export const slotUpdateInPlaceWasmKernel: tf.KernelConfig = {
+  kernelName: SLOT_UPDATE_IN_PLACE_KERNEL,
+  backendName: 'wasm',
+  kernelFunc: ({ inputs, backend, attrs }) => {
+    const args = { inputs, attrs } as unknown as KernelArgs;
+    const wasm = backend as unknown as { makeOutput(shape: number[], dtype: string): tf.TensorInfo; typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array };
+    const { scores, velocity } = args.inputs;
+    const indices = wasm.makeOutput(connectionsShape(scores!), 'int32');
+    const view = (t: tf.TensorInfo) => wasm.typedArrayFromHeap(t) as Float32Array;
+    runLoop(args, view, { scores: view(scores!), velocity: view(velocity!), indices: wasm.typedArrayFromHeap(indices) as Int32Array });
+    return indices;
   },
 };
 
@@ -270,7 +327,7 @@ export const slotUpdateWasmKernel: tf.KernelConfig = {
  * is harmless. Idempotent.
  */
 export function registerSlotKernels(): void {
-  for (const config of [slotUpdateCpuKernel, slotUpdateWasmKernel]) {
+  for (const config of [slotUpdateCpuKernel, slotUpdateWasmKernel, slotUpdateInPlaceCpuKernel, slotUpdateInPlaceWasmKernel]) {
     if (!tf.getKernel(config.kernelName, config.backendName)) tf.registerKernel(config);
   }
 }
