@@ -22,17 +22,23 @@ import { initRuntime } from '@slot-machines/runtime-node';
 import { createGreedyStrategy } from '@slot-machines/selection-greedy';
 import { recipeDefaults, train } from '@slot-machines/trainer';
 
+// GS runs take the fused slot kernels (the trainer's default); the `-unfused` ones the reference path
 const CONFIGS = {
-  'gs-k2': { label: 'GS K=2', k: 2, flavour: 'slot' },
-  'gs-k8': { label: 'GS K=8', k: 8, flavour: 'slot' },
-  'gs-k64': { label: 'GS K=64', k: 64, flavour: 'slot' },
-  learned: { label: 'learned weights', k: 1, flavour: 'learned' },
+  'gs-k2': { label: 'GS K=2', k: 2, flavour: 'slot', fused: true },
+  'gs-k8': { label: 'GS K=8', k: 8, flavour: 'slot', fused: true },
+  'gs-k64': { label: 'GS K=64', k: 64, flavour: 'slot', fused: true },
+  'gs-k2-unfused': { label: 'GS K=2 unfused', k: 2, flavour: 'slot', fused: false },
+  'gs-k8-unfused': { label: 'GS K=8 unfused', k: 8, flavour: 'slot', fused: false },
+  'gs-k64-unfused': { label: 'GS K=64 unfused', k: 64, flavour: 'slot', fused: false },
+  learned: { label: 'learned weights', k: 1, flavour: 'learned', fused: false },
 };
+/** Float32 values of training state per connection: options, scores and momentum (slot) or weight and momentum (learned). */
+const stateBytes = (config) => 4 * (config.flavour === 'learned' ? 2 : 3 * config.k);
 
 const { values } = parseArgs({
   options: {
     backends: { type: 'string' },
-    configs: { type: 'string', default: Object.keys(CONFIGS).join(',') },
+    configs: { type: 'string', default: 'gs-k2,gs-k8,gs-k64,gs-k8-unfused,learned' },
     subset: { type: 'string' },
     json: { type: 'string', default: 'test-output/bench.json' },
   },
@@ -63,7 +69,7 @@ for (const backend of backends) {
       config.flavour === 'learned'
         ? createNetwork({ ...spec, seed: 0 })
         : createNetwork({ ...spec, seed: 0, k: config.k, strategy: createGreedyStrategy() });
-    const recipe = recipeDefaults({ flavour: config.flavour, strategyId: 'greedy', k: config.k });
+    const recipe = recipeDefaults(config.flavour === 'learned' ? { flavour: 'learned' } : { flavour: 'slot', strategy: createGreedyStrategy(), k: config.k });
     const data = createBatchIterator(mnist, { batchSize: 128, indices: rows, seed: 0, normalization: MNIST_STANDARDIZE });
     const stepTimes = [];
     let last = performance.now();
@@ -72,6 +78,7 @@ for (const backend of backends) {
       network,
       data: { train: data },
       config: { epochs: 1, learningRate: recipe.learningRate, weightDecay: recipe.weightDecay, schedule: { type: 'constant' } },
+      fused: config.fused,
       onStep: () => {
         const now = performance.now();
         stepTimes.push(now - last);
@@ -82,7 +89,7 @@ for (const backend of backends) {
     network.dispose();
     const steady = stepTimes.slice(3).sort((a, b) => a - b); // the first steps warm up kernels
     const median = steady[Math.floor(steady.length / 2)];
-    results.push({ backend: info.backend, simd: info.simd, config: key, label: config.label, steps: stepTimes.length, msPerStep: median, secondsPerEpoch: epochSeconds, tensorsLeft: tf.memory().numTensors });
+    results.push({ backend: info.backend, simd: info.simd, config: key, label: config.label, fused: config.fused, stateBytesPerConnection: stateBytes(config), steps: stepTimes.length, msPerStep: median, secondsPerEpoch: epochSeconds, tensorsLeft: tf.memory().numTensors });
     console.error(`${info.backend} ${config.label}: ${median.toFixed(1)} ms/step, ${epochSeconds.toFixed(1)} s/epoch (${stepTimes.length} steps)`);
   }
 }
@@ -93,8 +100,8 @@ const lines = [
   `Lenet-300-100 on MNIST, batch 128, ${rows.length} training images per epoch (one epoch per configuration)`,
   `machine: ${cpus()[0]?.model}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}; ${new Date().toISOString()}`,
   '',
-  '| backend | network | ms/step (median) | s/epoch | step time vs learned | step time vs wasm |',
-  '|---|---|---|---|---|---|',
+  '| backend | network | ms/step (median) | s/epoch | step time vs learned | step time vs wasm | state bytes / connection |',
+  '|---|---|---|---|---|---|---|',
   ...results.map((r) => {
     const b = base(r.backend);
     const w = wasmRow(r.config);

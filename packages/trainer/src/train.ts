@@ -58,6 +58,11 @@ export interface TrainOptions {
   readonly onEpoch?: (metrics: EpochMetrics, history: readonly EpochMetrics[]) => void | Promise<void>;
   /** Stops after the current step without saving anything more, as a killed process would. */
   readonly signal?: AbortSignal;
+  /**
+   * Take the fused slot-kernel path where the network allows it (see `fusedTrainStep`); false
+   * forces the unfused reference path. Results agree within float tolerance. @default true
+   */
+  readonly fused?: boolean;
 }
 
 export interface TrainResult {
@@ -83,7 +88,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const { network, data, config } = options;
   validateConfig(config);
   const schedule = config.schedule ?? PAPER_SCHEDULE;
-  const state = createTrainingState(network, { momentum: config.momentum ?? 0.9, weightDecay: config.weightDecay ?? 0 });
+  const state = createTrainingState(network, { momentum: config.momentum ?? 0.9, weightDecay: config.weightDecay ?? 0, fused: options.fused ?? true });
   let resumedFrom: TrainResult['resumedFrom'] = null;
   const result = (extra: { stoppedEarly: boolean; aborted: boolean }): TrainResult => ({
     history: state.history,
