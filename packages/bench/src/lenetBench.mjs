@@ -2,8 +2,8 @@
 // paper's recipe) for GS K=2, 8, 64 and the learned-weights network, on each backend asked for,
 // all in one process so the ratios compare like with like. Runs on the built packages.
 //
-//   node packages/bench/src/lenetBench.mjs [--backends wasm,tensorflow] [--configs gs-k2,gs-k8,gs-k64,learned]
-//                                          [--subset N] [--json FILE]
+//   node packages/bench/src/lenetBench.mjs [--backends wasm,tensorflow] [--configs gs-k2,gs-k8,gs-k64,gs-k8-unfused,learned]
+//                                          [--subset N] [--json FILE] [--torch on|off]
 //
 // Without --backends: wasm, then the native backend (tensorflow) when @tensorflow/tfjs-node loads
 // (in this repository: bash packages/runtime-node/scripts/install-native.sh --project packages/runtime-node);
@@ -11,7 +11,10 @@
 // must start.
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { dirname } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { architecture } from '@slot-machines/architectures';
@@ -41,6 +44,7 @@ const { values } = parseArgs({
     configs: { type: 'string', default: 'gs-k2,gs-k8,gs-k64,gs-k8-unfused,learned' },
     subset: { type: 'string' },
     json: { type: 'string', default: 'test-output/bench.json' },
+    torch: { type: 'string', default: 'on' },
   },
 });
 const backends = (values.backends ?? 'wasm,tensorflow').split(',');
@@ -94,18 +98,40 @@ for (const backend of backends) {
   }
 }
 
+// The PyTorch CPU peer, in the same run (same sizes and recipe): where `import torch` works in
+// $SM_TORCH_PYTHON, the venv of tools/ci/install-torch.sh, or python3; one line says why otherwise.
+if (values.torch !== 'off') {
+  const candidates = [process.env.SM_TORCH_PYTHON, join(homedir(), '.cache/slot-machines/torch-venv/bin/python'), 'python3'].filter(Boolean);
+  const python = candidates.find((p) => spawnSync(p, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0);
+  if (!python) console.error(`bench: no pytorch rows: none of ${candidates.join(', ')} imports torch (bash tools/ci/install-torch.sh installs the CPU build)`);
+  else {
+    const torchConfigs = configs.filter((c) => !c.endsWith('-unfused'));
+    const script = join(dirname(fileURLToPath(import.meta.url)), '..', 'torch', 'lenet_bench.py');
+    const out = spawnSync(python, [script, '--configs', torchConfigs.join(','), '--steps', '40'], { encoding: 'utf8' });
+    if (out.status !== 0) throw new Error(`bench: the PyTorch peer failed: ${out.stderr.trim().split('\n').at(-1)}`);
+    for (const line of out.stdout.trim().split('\n')) {
+      const row = JSON.parse(line);
+      const config = CONFIGS[row.config];
+      results.push({ backend: 'pytorch', simd: false, config: row.config, label: config.label.replace(' unfused', ''), fused: false, stateBytesPerConnection: stateBytes(config), steps: 40, msPerStep: row.msPerStep, secondsPerEpoch: null, torch: row.torch, threads: row.threads });
+      console.error(`pytorch ${row.torch} (${row.threads} threads) ${config.label}: ${row.msPerStep.toFixed(1)} ms/step`);
+    }
+  }
+}
+
 const base = (backend) => results.find((r) => r.backend === backend && r.config === 'learned');
+const torchRow = (config) => results.find((r) => r.backend === 'pytorch' && r.config === config.replace('-unfused', ''));
 const wasmRow = (config) => results.find((r) => r.backend === 'wasm' && r.config === config);
 const lines = [
   `Lenet-300-100 on MNIST, batch 128, ${rows.length} training images per epoch (one epoch per configuration)`,
   `machine: ${cpus()[0]?.model}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}; ${new Date().toISOString()}`,
   '',
-  '| backend | network | ms/step (median) | s/epoch | step time vs learned | step time vs wasm | state bytes / connection |',
-  '|---|---|---|---|---|---|---|',
+  '| backend | network | ms/step (median) | s/epoch | step time vs learned | step time vs wasm | vs PyTorch | state bytes / connection |',
+  '|---|---|---|---|---|---|---|---|',
   ...results.map((r) => {
     const b = base(r.backend);
     const w = wasmRow(r.config);
-    return `| ${r.backend}${r.simd ? ' (SIMD)' : ''} | ${r.label} | ${r.msPerStep.toFixed(1)} | ${r.secondsPerEpoch.toFixed(1)} | ${b ? `${(r.msPerStep / b.msPerStep).toFixed(2)}x` : '-'} | ${w && r.backend !== 'wasm' ? `${(r.msPerStep / w.msPerStep).toFixed(2)}x` : '-'} |`;
+    const t = torchRow(r.config);
+    return `| ${r.backend}${r.simd ? ' (SIMD)' : ''} | ${r.label} | ${r.msPerStep.toFixed(1)} | ${r.secondsPerEpoch === null ? '-' : r.secondsPerEpoch.toFixed(1)} | ${b ? `${(r.msPerStep / b.msPerStep).toFixed(2)}x` : '-'} | ${w && r.backend !== 'wasm' ? `${(r.msPerStep / w.msPerStep).toFixed(2)}x` : '-'} |`;
   }),
 ];
 console.log(lines.join('\n'));
