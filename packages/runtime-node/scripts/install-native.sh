@@ -7,6 +7,7 @@
 # the package's deps/ folder, and compiles the package's small N-API addon
 # (lib/napi-v<N>/tfjs_binding.node) with g++ against it. Nothing else of the package is changed.
 # The addon finds libtensorflow through its RUNPATH ($ORIGIN/../../deps/lib): no LD_LIBRARY_PATH.
+# Then build-native-ops.sh compiles the fused slot op (a TensorFlow custom op) into deps/slot-machines-ops/.
 #
 # Usage, after `npm install @tensorflow/tfjs-node@4.22.0 --ignore-scripts` (pnpm 10 skips the
 # script by itself):
@@ -312,5 +313,12 @@ if [ $RUN_TEST = 1 ]; then
     process.exit(ok ? 0 : 1);' "$PKG_DIR" 2>"$CACHE_DIR/check.stderr") ||
     die "the built tfjs-node does not work: $smoke $(grep -v '^\s*at ' "$CACHE_DIR/check.stderr" | head -n 8)"
   log "check: $smoke"
+fi
+
+# --------------------------------------------------------------------------- the fused slot op
+# SlotMachinesSlotUpdate, a TensorFlow custom op runtime-node loads into this libtensorflow (see
+# build-native-ops.sh). Without it the backend still works: slotUpdate() runs tfjs ops instead.
+if ! bash "$(dirname "$0")/build-native-ops.sh" "$PKG_DIR" "$WHEEL_PACKAGE" "$TF_VERSION" "$WHEEL" "$CACHE_DIR" "$NODE_INCLUDE" "$NAPI_VERSION" "$RUN_TEST"; then
+  log "warning: the native backend works without the fused slot op (slotUpdate() falls back to tfjs ops, slower); slot-machines native status says whether it loads"
 fi
 log "done in $(($(date +%s) - started))s: @tensorflow/tfjs-node $PKG_VERSION runs on libtensorflow $TF_VERSION"

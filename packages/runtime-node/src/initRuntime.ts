@@ -1,6 +1,7 @@
 import { version_core } from '@tensorflow/tfjs-core';
 import { assertSingleEngine } from './assertSingleEngine';
 import { formatRuntimeLine } from './formatRuntimeLine';
+import { registerNativeSlotOpsFor } from './nativeSlotOps';
 import { registerCoreGradients } from './registerCoreGradients';
 import { resolveNodeRuntimeOptions } from './resolveNodeRuntimeOptions';
 import { TFJS_NODE, nodeRuntimeHost, type RuntimeHost } from './runtimeHost';
@@ -43,6 +44,7 @@ export async function initRuntimeWith(options: NodeRuntimeOptions | undefined, h
   await registerCoreGradients();
   assertSingleEngine(started.backend);
   resolved.log(formatRuntimeLine(started));
+  if (started.backend === 'tensorflow') registerNativeSlotOpsFor(resolved.log);
   return started;
 }
 

@@ -3,6 +3,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { registerWasmKernels } from '@slot-machines/wasm-kernels';
+// a relative import: runtime-node depends on test-utils for its own tests
+import { registerNativeSlotOps } from '../../runtime-node/src/nativeSlotOps';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -26,6 +28,9 @@ export async function setTestBackend(name: string): Promise<void> {
     throw new Error(`test backend '${name}' could not be initialised (tf.getBackend() is '${tf.getBackend()}')`);
   }
   await tf.ready();
+  // the native fused slot op (built by install-native.sh), so that slotUpdate() runs it on tensorflow;
+  // runtime-node's nativeSlotOps.test.ts requires it where SM_TEST_TENSORFLOW=1
+  if (name === 'tensorflow') registerNativeSlotOps();
 }
 
 /** The backend the current test file runs on. */
