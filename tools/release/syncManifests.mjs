@@ -47,9 +47,12 @@ function applyDependencyRules(dir, pkg) {
   if (!applications.has(dir) && pkg.dependencies?.[core]) {
     delete pkg.dependencies[core];
     if (Object.keys(pkg.dependencies).length === 0) delete pkg.dependencies;
-    pkg.peerDependencies = { [core]: 'workspace:^', ...pkg.peerDependencies };
+    pkg.peerDependencies = { ...pkg.peerDependencies, [core]: 'workspace:0.x' };
     pkg.devDependencies = { [core]: 'workspace:^', ...pkg.devDependencies };
   }
+  // below 1.0 the peer range is 0.x: `^0.y` would make every core minor out of range, and changesets
+  // then bumps the dependents to 1.0.0 (docs/decisions.md). Widen to `workspace:^` at 1.0.
+  if (!applications.has(dir) && pkg.peerDependencies?.[core]) pkg.peerDependencies[core] = 'workspace:0.x';
   if (pkg.peerDependencies?.['@tensorflow/tfjs-core']) {
     pkg.peerDependencies['@tensorflow/tfjs-core'] = exactTfjs.has(dir) ? 'catalog:' : 'catalog:peer';
   }
@@ -90,10 +93,9 @@ for (const dir of readdirSync(join(root, 'packages')).sort()) {
   pkg.homepage = `${repoUrl}/tree/main/packages/${dir}#readme`;
   pkg.bugs = { url: `${repoUrl}/issues` };
   pkg.engines = { node: '>=20.19' };
-  const files = (pkg.files ?? ['dist']).filter((f) => f !== '!src/**/*.test-helpers.ts');
-  const testIndex = files.indexOf('!src/**/*.test.ts');
-  if (testIndex >= 0) files.splice(testIndex + 1, 0, '!src/**/*.test-helpers.ts');
-  pkg.files = files;
+  // dist only (plus what npm always adds: README, LICENSE, package.json): the source maps carry
+  // sourcesContent, and negated patterns under a listed `src` did not keep tests out of the tarball
+  pkg.files = (pkg.files ?? ['dist']).filter((f) => f !== 'src' && !f.startsWith('!'));
   pkg.scripts = { ...pkg.scripts, prepack: 'tsup' };
   pkg.publishConfig = { ...pkg.publishConfig, access: 'public', exports: withoutSource(pkg.exports) };
   // npm shows the README without the repository around it: every link must be absolute
