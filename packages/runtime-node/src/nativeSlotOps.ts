@@ -21,6 +21,7 @@ let status: NativeSlotOpsStatus | undefined;
  * tfjs kernel `SlotMachinesSlotUpdate` for backend `tensorflow`, so that core's `slotUpdate()` runs
  * it. Call once `@tensorflow/tfjs-node` is loaded. Never throws: without the op, `slotUpdate()`
  * keeps running its reference composite of tfjs ops, and the status says why. Idempotent.
+ * `SLOT_MACHINES_NATIVE_OPS=0` in the environment leaves the op out.
  *
  * `tfjsNodeDir` defaults to the tfjs-node whose addon this process loaded (so the op goes into the
  * libtensorflow that runs), else the one resolved from this package.
@@ -28,6 +29,8 @@ let status: NativeSlotOpsStatus | undefined;
 export function registerNativeSlotOps(tfjsNodeDir?: string): NativeSlotOpsStatus {
   if (status?.loaded) return status;
   if (tf.getKernel(NATIVE_SLOT_UPDATE, 'tensorflow') != null) return (status = { loaded: true, library: 'registered elsewhere' });
+  // the escape hatch (and how the benchmark measures the reference composite on tensorflow)
+  if (process.env.SLOT_MACHINES_NATIVE_OPS === '0') return (status = { loaded: false, why: 'SLOT_MACHINES_NATIVE_OPS=0' });
   status = load(tfjsNodeDir ?? loadedTfjsNodeDir());
   return status;
 }

@@ -110,6 +110,23 @@ async function install(values: NativeValues, positionals: readonly string[], io:
   return status({ project: values.project }, [], io);
 }
 
+/**
+ * The probe's check of the fused slot op install-native.sh builds into deps/slot-machines-ops/ (see
+ * runtime-node's nativeSlotOps.ts): 'yes' when TF_LoadLibrary takes it and it runs, else why not.
+ * Runs in the probe below, where `tf` is tfjs-node and process.argv[1] its folder.
+ */
+const FUSED_OP_PROBE = `(() => {
+  const ops = require('path').join(process.argv[1], 'deps', 'slot-machines-ops');
+  if (!require('fs').existsSync(ops + '/slot_ops.so')) return 'not built';
+  try {
+    require(ops + '/slot_ops_loader.node').loadLibrary(ops + '/slot_ops.so');
+    const b = tf.backend(), B = b.binding;
+    const attrs = [['lr', 1], ['momentum', 0], ['weight_decay', 0]].map(([name, value]) => ({ name, type: B.TF_ATTR_FLOAT, value })).concat([{ name: 'rule', type: B.TF_ATTR_INT, value: 0 }]);
+    const out = b.executeMultipleOutputs('SlotMachinesSlotUpdate', attrs, [tf.tensor1d([0, 0]), tf.zeros([2]), tf.tensor1d([1, -1]), tf.tensor1d([1]), tf.zeros([0])], 3);
+    return tf.engine().makeTensorFromTensorInfo(out[2]).dataSync()[0] === 1 ? 'yes' : 'no: wrong result';
+  } catch (e) { return 'no: ' + String(e.message).split('\\n')[0]; }
+})()`;
+
 /** What install-native.sh recorded in deps/slot-machines-native.json. */
 interface NativeRecord {
   readonly libtensorflow?: string;
@@ -152,7 +169,7 @@ async function status(values: NativeValues, positionals: readonly string[], io: 
   // Loaded in a child process: a broken addon can abort the process that loads it.
   const probe = spawnSync(
     process.execPath,
-    ['-e', `const tf = require(${JSON.stringify(dir)}); console.log(JSON.stringify({ backend: tf.getBackend(), libtensorflow: tf.backend().binding.TF_Version }))`],
+    ['-e', `const tf = require(${JSON.stringify(dir)}); console.log(JSON.stringify({ backend: tf.getBackend(), libtensorflow: tf.backend().binding.TF_Version, fusedOp: ${FUSED_OP_PROBE} }))`, dir],
     { encoding: 'utf8', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: process.env.TF_CPP_MIN_LOG_LEVEL ?? '2' }, timeout: 120_000 },
   );
   if (probe.status !== 0) {
@@ -161,8 +178,13 @@ async function status(values: NativeValues, positionals: readonly string[], io: 
     say('  rebuild it: slot-machines native install (docs/guide/native.md, Troubleshooting)');
     return 1;
   }
-  const loaded = JSON.parse(probe.stdout.trim().split('\n').at(-1) ?? '{}') as { backend?: string; libtensorflow?: string };
+  const loaded = JSON.parse(probe.stdout.trim().split('\n').at(-1) ?? '{}') as { backend?: string; libtensorflow?: string; fusedOp?: string };
   say(`  loads: yes, backend ${loaded.backend} on libtensorflow ${loaded.libtensorflow}`);
+  say(
+    loaded.fusedOp === 'yes'
+      ? `  fused slot op: loads: yes, SlotMachinesSlotUpdate from deps/slot-machines-ops/slot_ops.so (slotUpdate() runs it on tensorflow)`
+      : `  fused slot op: ${loaded.fusedOp ?? 'unknown'}: slotUpdate() runs tfjs ops on tensorflow (slower); build it with slot-machines native install`,
+  );
   if (version !== version_core) return 1;
   if (values.project === undefined) say(`initRuntime() and --backend auto pick the native backend ('tensorflow')`);
   return 0;
