@@ -92,16 +92,17 @@ copy="$tmp/copy"
 publish_copy() {
   mkdir -p "$copy" && git ls-files -z | xargs -0 -I{} cp --parents {} "$copy/" || return 1
   for p in "${publics[@]}"; do cp -r "packages/$p/dist" "$copy/packages/$p/"; done
-  # pnpm publish resolves workspace: ranges through node_modules: borrow the installed ones
-  for d in . packages/* docs/plugins; do [ -d "$d/node_modules" ] && ln -s "$root/$d/node_modules" "$copy/$d/node_modules"; done
   cd "$copy" || return 1
   git init -q && git add -A && git -c user.email=r@example.invalid -c user.name=rehearsal commit -qm copy
   "$root/node_modules/.bin/changeset" version || return 1
   grep -h '"version"' packages/core/package.json
+  # pnpm publish turns workspace: ranges into the versions it finds linked in node_modules: link the
+  # copy's own, freshly versioned packages (offline, from the store the main install filled)
+  $pnpm install --offline --frozen-lockfile --ignore-scripts >/dev/null || return 1
   # dist is prebuilt (and pack above proved prepack builds): publish without lifecycle scripts
   PATH="$root/node_modules/.bin:$PATH" npm_config_ignore_scripts=true npm_config_registry="$registry" "$root/node_modules/.bin/changeset" publish --no-git-tag
 }
-check publish bash -c "$(declare -f publish_copy); root='$root' copy='$copy' registry='$registry' publics='${publics[*]}'; publics=(\$publics); publish_copy"
+check publish bash -c "$(declare -f publish_copy); pnpm='$pnpm' root='$root' copy='$copy' registry='$registry' publics='${publics[*]}'; publics=(\$publics); publish_copy"
 
 # 3. a stranger's empty project, plain npm
 app="$tmp/app"
