@@ -10,6 +10,7 @@ import { CliError } from './CliError';
 import { loadRunData } from './loadRunData';
 import { createProgress } from './progress';
 import { buildNetwork, describeRun, type RunSpec } from './runSpec';
+import type { TensorboardLog } from './tensorboard';
 
 export interface RunSummary {
   readonly name: string;
@@ -28,7 +29,7 @@ export interface RunSummary {
 export async function runTraining(
   spec: RunSpec,
   outDir: string,
-  options: { resume: boolean; backend: string; quiet: boolean; stderr: NodeJS.WriteStream; signal?: AbortSignal },
+  options: { resume: boolean; backend: string; quiet: boolean; stderr: NodeJS.WriteStream; signal?: AbortSignal; tensorboard?: TensorboardLog },
 ): Promise<RunSummary> {
   const started = performance.now();
   const resume = checkRunDirectory(outDir, options.resume);
@@ -66,6 +67,7 @@ export async function runTraining(
       onEpoch: async (m, history) => {
         // after the epoch's checkpoints: the log is never ahead of last.safetensors
         await writeMetricsLog(join(outDir, 'metrics.jsonl'), history);
+        options.tensorboard?.epoch(m, network);
         progress.epoch(m, spec.epochs);
       },
       ...(options.signal ? { signal: options.signal } : {}),

@@ -6,6 +6,7 @@ import { RUNTIME_FLAGS, defineCommand, defineFlags, type CommandContext, type Pa
 import { checkRunDirectory, readRunSpec, runTraining } from '../runTraining';
 import { describeRun, resolveRunSpec, type RunSpec } from '../runSpec';
 import { formatTable, percent } from '../table';
+import { openTensorboard } from '../tensorboard';
 
 /** The flags of `train` (and, with `--run` for `--finetune-from`, of `finetune`). */
 export const TRAIN_FLAGS = defineFlags({
@@ -53,6 +54,12 @@ export const TRAIN_FLAGS = defineFlags({
   out: { type: 'string', value: 'DIR', group: 'Output', help: 'run directory', default: 'runs/<name>-seed<seed>' },
   resume: { type: 'boolean', group: 'Output', help: 'continue the run in --out from its last checkpoint' },
   'finetune-from': { type: 'string', value: 'DIR', group: 'Output', help: 'start from the selected network of run DIR and train its weights' },
+  tensorboard: {
+    type: 'string',
+    value: 'DIR',
+    group: 'Output',
+    help: 'also write TensorBoard event files to DIR each epoch (losses, accuracies,\nlearning rate, selection change, histograms of scores and selected weights;\nneeds the native backend)',
+  },
   ...RUNTIME_FLAGS,
 });
 
@@ -162,7 +169,7 @@ export async function runTrain(values: ParsedArgs<typeof TRAIN_FLAGS>['values'],
   if (resume) {
     if (!out) throw new CliError('--resume needs --out DIR, the run to continue');
     spec = await readRunSpec(out);
-    const others = Object.keys(values).filter((k) => !['resume', 'out', 'backend', 'quiet'].includes(k));
+    const others = Object.keys(values).filter((k) => !['resume', 'out', 'backend', 'quiet', 'tensorboard'].includes(k));
     if (others.length) throw new CliError(`--resume continues ${out} with its own config.json; drop --${others.join(', --')}`);
   } else {
     spec = specFromFlags(values);
@@ -170,7 +177,8 @@ export async function runTrain(values: ParsedArgs<typeof TRAIN_FLAGS>['values'],
   }
   checkRunDirectory(out, resume); // before the backend starts: a refused run writes nothing
   const backend = await initBackend(values.backend);
-  const summary = await runTraining(spec, out, { resume, backend, quiet: Boolean(values.quiet), stderr: io.stderr });
+  const tensorboard = values.tensorboard === undefined ? undefined : openTensorboard(resolve(values.tensorboard), backend);
+  const summary = await runTraining(spec, out, { resume, backend, quiet: Boolean(values.quiet), stderr: io.stderr, ...(tensorboard ? { tensorboard } : {}) });
   const { result } = summary;
   const best = result.best;
   const last = result.history.at(-1);
