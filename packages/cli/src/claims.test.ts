@@ -69,7 +69,7 @@ describe.runIf(once)('--patience', () => {
 });
 
 describe.runIf(once)('finetune', () => {
-  it("starts from the source run's selected network and changes its weights and accuracy", () => {
+  it("starts from the source run's selected network, changes its weights and accuracy, and outlives its source", () => {
     const source = join(root, 'ft-source');
     const s = cli(['train', '--k', '8', '--epochs', '1', '--train-subset', '2560', '--out', source]);
     expect(s.status, s.all).toBe(0);
@@ -98,6 +98,11 @@ describe.runIf(once)('finetune', () => {
     expect(Object.keys(w1).sort()).toEqual(Object.keys(w0).sort());
     expect(Object.keys(w0).length).toBeGreaterThan(0);
     for (const name of Object.keys(w0)) expect(w1[name], name).not.toBe(w0[name]);
+    // the finetuned run keeps what it needs: it still evaluates once its source run is gone
+    rmSync(source, { recursive: true });
+    const after = cli(['eval', '--run', tuned, '--checkpoint', 'last']);
+    expect(after.status, after.all).toBe(0);
+    expect(accuracyOf(after.stdout)).toBe(tunedAccuracy);
   }, 120_000);
 });
 

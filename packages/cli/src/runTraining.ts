@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile, readdir, rm } from 'node:fs/promises';
+import { cp, mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { architecture } from '@slot-machines/architectures';
@@ -39,6 +39,7 @@ export async function runTraining(
   const network = spec.finetuneFrom ? await selectedNetworkOf(spec.finetuneFrom) : buildNetwork(spec);
   const progress = createProgress(options.stderr, options.quiet);
   await removeLeftoverTemporaries(outDir);
+  if (spec.finetuneFrom) await keepSource(spec.finetuneFrom, outDir);
   await writeFileAtomic(join(outDir, 'config.json'), `${JSON.stringify(spec, null, 2)}\n`);
   const name = describeRun(spec);
   if (!options.quiet) {
@@ -158,7 +159,7 @@ export async function loadRunNetwork(
   const path = join(runDir, `${checkpoint}.safetensors`);
   if (!existsSync(path)) throw new CliError(`${path}: no such checkpoint (a run writes best.safetensors once it has validation results)`);
   const bytes = new Uint8Array(await readFile(path));
-  const network = spec.finetuneFrom ? await selectedNetworkOf(spec.finetuneFrom) : buildNetwork(spec, options);
+  const network = spec.finetuneFrom ? await selectedNetworkOf(sourceOf(runDir, spec.finetuneFrom)) : buildNetwork(spec, options);
   try {
     loadCheckpointVariables(network, bytes, path);
     return { spec, network };
@@ -166,6 +167,26 @@ export async function loadRunNetwork(
     network.dispose();
     throw e;
   }
+}
+
+/**
+ * A finetuned run keeps what rebuilding its network needs, the source run's config.json and
+ * best.safetensors (and the source's own source/, for a finetuning of a finetuning), in
+ * `source/`, so it can be evaluated and exported after the source run is gone.
+ */
+async function keepSource(sourceDir: string, outDir: string): Promise<void> {
+  const kept = join(outDir, 'source');
+  if (existsSync(join(kept, 'best.safetensors'))) return; // a resumed finetuning
+  const from = resolve(sourceDir);
+  if (!existsSync(join(from, 'best.safetensors'))) return; // selectedNetworkOf says what is missing
+  await mkdir(kept, { recursive: true });
+  for (const file of ['config.json', 'best.safetensors']) await cp(join(from, file), join(kept, file));
+  if (existsSync(join(from, 'source'))) await cp(join(from, 'source'), join(kept, 'source'), { recursive: true });
+}
+
+/** The source run of a finetuned run: its own copy when there is one, else the directory it names. */
+function sourceOf(runDir: string, finetuneFrom: string): string {
+  return existsSync(join(runDir, 'source', 'best.safetensors')) ? join(runDir, 'source') : finetuneFrom;
 }
 
 /** The trainable argmax network of a run's best checkpoint: the start of finetuning. */
