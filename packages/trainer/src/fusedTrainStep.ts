@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { deriveSeed, gatherOptions, slotUpdate, slotUpdateInPlace, type SelectionContext, type SlotLayer } from '@slot-machines/core';
+import { SLOT_UPDATE_KERNEL, deriveSeed, gatherOptions, slotUpdate, slotUpdateInPlace, type SelectionContext, type SlotLayer } from '@slot-machines/core';
 import type { Batch } from './BatchProvider';
 import { TrainingDivergedError } from './finiteness';
 import type { StepResult } from './trainStep';
@@ -7,12 +7,16 @@ import type { TrainingState } from './TrainingState';
 
 /**
  * Whether `state` can take the fused path: it asks for it, the strategy declares how the kernels
- * reproduce its choice, and every trained variable is a slot layer's scores (a learned or
- * finetuned network takes the ordinary path).
+ * reproduce its choice, the active backend has the `SlotMachinesSlotUpdate` kernel (cpu and wasm
+ * always, tensorflow with the native op), and every trained variable is a slot layer's scores (a
+ * learned or finetuned network takes the ordinary path).
  */
 export function canFuse(state: TrainingState): boolean {
   const { network } = state;
   if (!state.fused || !network.strategy?.fused) return false;
+  // without a kernel the fused step runs the reference composite, slower than the unfused step
+  // (measured on tensorflow without the native op): take the unfused path there
+  if (tf.getKernel(SLOT_UPDATE_KERNEL, tf.getBackend()) == null) return false;
   const slotScores = new Set(network.slotLayers.map((l) => `${l.name}/scores`));
   return state.trainableNames.length > 0 && state.trainableNames.every((n) => slotScores.has(n));
 }
