@@ -1,11 +1,13 @@
 import { defineConfig } from 'vitest/config';
 import { projectCountsReporter } from './tools/vitest/projectCountsReporter';
 import { e2eProject } from './tools/vitest/e2eProject';
-import { backendProject } from './tools/vitest/projects';
+import { BACKEND_INDEPENDENT } from './tools/vitest/backendIndependent';
+import { backendProject, onceProject } from './tools/vitest/projects';
 import { tensorflowAvailability } from './tools/vitest/tensorflowAvailability';
 
 /**
- * Every suite runs once per backend (TensorFlow.js style): the same tests, the same tolerances.
+ * Every suite runs once per backend (TensorFlow.js style): the same tests, the same tolerances;
+ * the files listed in tools/vitest/backendIndependent.ts run once, in the `once` project.
  * Add a backend here and every package is tested on it. The native one (`tensorflow`) runs where
  * `@tensorflow/tfjs-node` loads; `SM_TEST_TENSORFLOW=1` (.ci/run) makes its absence an error.
  */
@@ -19,9 +21,11 @@ const env = { SM_TENSORFLOW_AVAILABLE: tensorflow.available ? '1' : '0' };
 export default defineConfig({
   test: {
     projects: [
-      backendProject('cpu', env),
-      backendProject('wasm', env),
-      ...(tensorflow.enabled ? [backendProject('tensorflow', env)] : []),
+      // tests that touch no tensor (tools/vitest/backendIndependent.ts) run once, not per backend
+      onceProject(BACKEND_INDEPENDENT, env),
+      backendProject('cpu', env, BACKEND_INDEPENDENT),
+      backendProject('wasm', env, BACKEND_INDEPENDENT),
+      ...(tensorflow.enabled ? [backendProject('tensorflow', env, BACKEND_INDEPENDENT)] : []),
       // the demo in real headless Chromium; SM_TEST_E2E=0 leaves it out (tools/ci/test-all.sh does
       // so, and says why, where Chromium cannot be installed)
       ...(process.env.SM_TEST_E2E === '0' ? [] : [e2eProject]),

@@ -6,8 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkpointHeader, checksums, cli } from './faults.test-helpers';
 
-// What the CLI claims to do, shown through the built CLI in child processes (once: on the wasm project).
-const once = process.env.SM_TEST_BACKEND === 'wasm';
+// What the CLI claims to do, shown through the built CLI in child processes (run once: tools/vitest/backendIndependent.ts).
 const nativeBackend = process.env.SM_TENSORFLOW_AVAILABLE === '1' ? 'tensorflow' : 'wasm';
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 /** The official CIFAR-10 binaries: CI has a copy of shared/ beside the clone (never copied into the repo). */
@@ -21,7 +20,7 @@ beforeAll(async () => {
 const accuracyOf = (stdout: string) => Number(/test accuracy: ([\d.]+)%/.exec(stdout)?.[1]);
 const lines = (path: string) => readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
 
-describe.runIf(once)('reproduce', () => {
+describe('reproduce', () => {
   it('writes the report; run again it keeps finished runs and the report byte for byte; an unfinished run continues without redoing epochs', () => {
     const out = join(root, 'repro');
     const args = ['reproduce', 'mnist', '--only', 'gs-k2', '--epochs', '1', '--train-subset', '640', '--out', join(out, 'runs'), '--report', join(out, 'report')];
@@ -56,7 +55,7 @@ describe.runIf(once)('reproduce', () => {
   });
 });
 
-describe.runIf(once)('--patience', () => {
+describe('--patience', () => {
   it('stops once validation accuracy has not improved for N epochs', () => {
     // lr 1e-30: the weights cannot move, so validation accuracy never improves after epoch 1
     const out = join(root, 'patience');
@@ -68,7 +67,7 @@ describe.runIf(once)('--patience', () => {
   });
 });
 
-describe.runIf(once)('finetune', () => {
+describe('finetune', () => {
   it("starts from the source run's selected network, changes its weights and accuracy, and outlives its source", () => {
     const source = join(root, 'ft-source');
     const s = cli(['train', '--k', '8', '--epochs', '1', '--train-subset', '2560', '--out', source]);
@@ -106,7 +105,7 @@ describe.runIf(once)('finetune', () => {
   }, 120_000);
 });
 
-describe.runIf(once)('CIFAR-10 through the CLI', () => {
+describe('CIFAR-10 through the CLI', () => {
   it('a CONV-2 slot machine (GS, K=8) learns from the official binaries: above chance after 2 epochs', () => {
     expect(existsSync(join(cifarDir, 'data_batch_1.bin')), `${cifarDir}: the official CIFAR-10 binaries (CI keeps shared/ beside the clone)`).toBe(true);
     // the first 600 records of each training batch and 1000 test records, in the official layout

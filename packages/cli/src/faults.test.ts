@@ -9,15 +9,13 @@ import { bin, checkpointHeader, checksums, cli } from './faults.test-helpers';
 
 // Faults a user meets, each through the built CLI in a child process: the exit code, a message
 // naming the file or flag, and every file that existed before left byte for byte as it was.
-// The child runs on wasm whatever this project's backend, so the suite runs once (on the wasm project).
-const once = process.env.SM_TEST_BACKEND === 'wasm';
+// The child runs on wasm whatever this project's backend: the file runs once (tools/vitest/backendIndependent.ts).
 const quick = ['--k', '2', '--epochs', '1', '--train-subset', '1280', '--seed', '3'];
 
 let root = '';
 /** A finished 1-epoch run, copied by the cases that damage or reuse one. */
 let finished = '';
 beforeAll(async () => {
-  if (!once) return;
   root = await mkdtemp(join(tmpdir(), 'sm-faults-'));
   finished = join(root, 'finished');
   const r = cli(['train', ...quick, '--out', finished]);
@@ -41,7 +39,7 @@ function refused(args: readonly string[], code: number, message: RegExp, options
   return r;
 }
 
-describe.runIf(once)('a diverged run (non-finite scores or weights)', () => {
+describe('a diverged run (non-finite scores or weights)', () => {
   it('GS with lr 1e30: exit 3, the error names the tensors and the kept finite checkpoint, which loads and is finite', async () => {
     const out = join(root, 'diverged');
     const r = cli(['train', ...quick, '--lr', '1e30', '--checkpoint-every', '1', '--out', out]);
@@ -76,7 +74,7 @@ describe.runIf(once)('a diverged run (non-finite scores or weights)', () => {
   });
 });
 
-describe.runIf(once)('a damaged checkpoint', () => {
+describe('a damaged checkpoint', () => {
   it('a flipped byte in best.safetensors: eval exits 2 naming the file, the tensor and the checksum', () => {
     const run = copyOfFinished('flipped-best');
     const path = join(run, 'best.safetensors');
@@ -109,7 +107,7 @@ describe.runIf(once)('a damaged checkpoint', () => {
   });
 });
 
-describe.runIf(once)('a run directory that already holds a run', () => {
+describe('a run directory that already holds a run', () => {
   it('train into a finished run: exit 2, says --resume or another --out', () => {
     refused(['train', ...quick, '--out', finished], 2, new RegExp(`${finished.replace(/[.\\/]/g, '\\$&')} already holds a run \\(config\\.json, last\\.safetensors.*\\): continue it with --resume`));
   });
@@ -134,7 +132,7 @@ describe.runIf(once)('a run directory that already holds a run', () => {
   });
 });
 
-describe.runIf(once)('empty data', () => {
+describe('empty data', () => {
   it('MNIST IDX files with 0 test images: exit 2 naming the file, nothing written', () => {
     const dir = join(root, 'empty-idx');
     mkdirSync(dir);
@@ -158,7 +156,7 @@ describe.runIf(once)('empty data', () => {
   });
 });
 
-describe.runIf(once)('metrics while a run is going', () => {
+describe('metrics while a run is going', () => {
   it('metrics.jsonl holds each finished epoch before the run ends; a killed write\'s *.tmp is removed on the next start', async () => {
     const out = join(root, 'live');
     const child = spawn(process.execPath, [bin, 'train', ...quick, '--epochs', '3', '--out', out, '--backend', 'wasm', '--quiet'], { stdio: 'ignore' });
@@ -184,7 +182,7 @@ describe.runIf(once)('metrics while a run is going', () => {
   }, 120_000);
 });
 
-describe.runIf(once)('flags that would be recorded but not used, and values checked before anything is written', () => {
+describe('flags that would be recorded but not used, and values checked before anything is written', () => {
   const out = () => join(root, 'never-written');
   it.each([
     [['--flavour', 'learned', '--sharing', 'layer'], /--sharing: the learned flavour trains ordinary weights/],

@@ -69,7 +69,7 @@ function readEvents(path: string): Array<{ tag: string; step: number; values: nu
   return out;
 }
 
-describe.runIf(process.env.SM_TEST_BACKEND === 'wasm')('--tensorboard', () => {
+describe('--tensorboard', () => {
   it.runIf(process.env.SM_TENSORFLOW_AVAILABLE === '1')('writes event files each epoch that read back to the metrics, with histograms of scores and selected weights', async () => {
     const root = await mkdtemp(join(tmpdir(), 'sm-tb-'));
     const r = cli(['train', '--k', '2', '--epochs', '2', '--train-subset', '640', '--out', join(root, 'run'), '--tensorboard', join(root, 'tb')], { backend: 'tensorflow' });

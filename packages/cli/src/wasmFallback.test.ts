@@ -11,7 +11,7 @@ const hide = join(dirname(fileURLToPath(import.meta.url)), '..', 'test-fixtures'
 
 // The default user path: no --backend, and @tensorflow/tfjs-node absent. CI has the native backend
 // built, so the child process hides it (withoutTfjsNode.cjs) instead of the test being skipped there.
-describe.runIf(process.env.SM_TEST_BACKEND === 'wasm')('the CLI where @tensorflow/tfjs-node cannot load', () => {
+describe('the CLI where @tensorflow/tfjs-node cannot load', () => {
   it('falls back to wasm by itself, says why on stderr, and trains', async () => {
     const out = join(await mkdtemp(join(tmpdir(), 'sm-fallback-')), 'run');
     const run = (extra: string[]) =>
