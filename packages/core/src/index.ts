@@ -75,4 +75,4 @@ export type {
 } from './registry';
 export { layersModelJson, toLayersModelArtifacts } from './export/toLayersModel';
 export { FUSED_RULE_CODES, SLOT_UPDATE_KERNEL, SLOT_UPDATE_IN_PLACE_KERNEL, registerSlotKernels, slotUpdate, slotUpdateCpuKernel, slotUpdateInPlace, slotUpdateInPlaceCpuKernel, slotUpdateInPlaceWasmKernel, slotUpdateLoop, slotUpdateReference, slotUpdateWasmKernel } from './fused/slotUpdate';
-export type { FusedRule, SlotUpdateAttrs, SlotUpdateInputs, SlotUpdateOutputs } from './fused/slotUpdate';
+export type { FusedRule, SlotChoice, SlotUpdateAttrs, SlotUpdateInputs, SlotUpdateOutputs } from './fused/slotUpdate';

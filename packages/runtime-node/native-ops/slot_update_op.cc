@@ -7,7 +7,7 @@
 // per connection i and option k, float32 after every operation,
 //     g = grad[i]*W[i,k];  if wd != 0: g = g + s*wd;  v = v*mu + g;  s' = s - v*lr
 // then the next choice from s': argmax (ties to the lowest index), or the inverse CDF of softmax(s')
-// or of p ∝ max(s', 0) at uniforms[i]. Built with -ffp-contract=off: no fused multiply-add, so the
+// or of p ∝ max(s', 0) at uniforms[i], and the chosen option W[i, choice] (the next forward's weight). Built with -ffp-contract=off: no fused multiply-add, so the
 // results are those of the JS loop bit for bit (a float product or sum rounded once equals the JS
 // double one rounded with Math.fround). The sums of p are kept in double, as the JS loop does.
 #include <cmath>
@@ -36,7 +36,7 @@ namespace shape_inference = tensorflow::shape_inference;
 // Connections [begin, end) of one update.
 void slotUpdateRange(const float* scores, const float* velocity, const float* options, bool shared, const float* grad,
                      const float* uniforms, float lr, float mu, float wd, int rule, float* outScores, float* outVelocity,
-                     int32_t* outIndices, int64_t k, int64_t begin, int64_t end) {
+                     int32_t* outIndices, float* outWeights, int64_t k, int64_t begin, int64_t end) {
   std::vector<float> probabilities(rule == 0 ? 0 : k);
   for (int64_t i = begin; i < end; i++) {
     const float gi = grad[i];
@@ -59,6 +59,7 @@ void slotUpdateRange(const float* scores, const float* velocity, const float* op
     }
     if (rule == 0) {
       outIndices[i] = static_cast<int32_t>(bestK);
+      outWeights[i] = w[bestK];
       continue;
     }
     // inverse CDF over p = softmax(s) or p ∝ max(s, 0), as slotUpdateLoop draws it
@@ -84,7 +85,9 @@ void slotUpdateRange(const float* scores, const float* velocity, const float* op
       cdf = cdf + (uniform ? step : probabilities[j] / divisor);
       if (cdf < u) below++;
     }
-    outIndices[i] = static_cast<int32_t>(below < k - 1 ? below : k - 1);
+    const int64_t chosen = below < k - 1 ? below : k - 1;
+    outIndices[i] = static_cast<int32_t>(chosen);
+    outWeights[i] = w[chosen];
   }
 }
 
@@ -127,11 +130,13 @@ class SlotUpdateOp : public OpKernel {
     Tensor* outScores = nullptr;
     Tensor* outVelocity = nullptr;
     Tensor* outIndices = nullptr;
+    Tensor* outWeights = nullptr;
     TensorShape connections = scores.shape();
     connections.RemoveLastDims(1);
     OP_REQUIRES_OK(context, context->allocate_output(0, scores.shape(), &outScores));
     OP_REQUIRES_OK(context, context->allocate_output(1, scores.shape(), &outVelocity));
     OP_REQUIRES_OK(context, context->allocate_output(2, connections, &outIndices));
+    OP_REQUIRES_OK(context, context->allocate_output(3, connections, &outWeights));
     if (n == 0) return;
 
     const float* s = scores.flat<float>().data();
@@ -142,9 +147,10 @@ class SlotUpdateOp : public OpKernel {
     float* os = outScores->flat<float>().data();
     float* ov = outVelocity->flat<float>().data();
     int32_t* oi = outIndices->flat<int32_t>().data();
+    float* ow = outWeights->flat<float>().data();
     const float lr = lr_, mu = momentum_, wd = weightDecay_;
     const int rule = rule_;
-    auto work = [=](int64_t begin, int64_t end) { slotUpdateRange(s, v, w, shared, g, u, lr, mu, wd, rule, os, ov, oi, k, begin, end); };
+    auto work = [=](int64_t begin, int64_t end) { slotUpdateRange(s, v, w, shared, g, u, lr, mu, wd, rule, os, ov, oi, ow, k, begin, end); };
     if (serial_) {
       work(0, n);
       return;
@@ -172,6 +178,7 @@ REGISTER_OP("SlotMachinesSlotUpdate")
     .Output("new_scores: float")
     .Output("new_velocity: float")
     .Output("indices: int32")
+    .Output("weights: float")
     .Attr("lr: float")
     .Attr("momentum: float")
     .Attr("weight_decay: float")
@@ -183,6 +190,7 @@ REGISTER_OP("SlotMachinesSlotUpdate")
       c->set_output(0, c->input(0));
       c->set_output(1, c->input(0));
       c->set_output(2, connections);
+      c->set_output(3, connections);
       return Status();
     })
     .Doc("The fused slot update of @slot-machines/core: straight-through gradient, coupled L2, momentum, SGD and the next choice per connection, in one pass.");

@@ -126,10 +126,10 @@ if [ "$RUN_TEST" = 1 ]; then
     const attrs = [["lr", 0.5], ["momentum", 0.9], ["weight_decay", 0]].map(([name, value]) => ({ name, type: B.TF_ATTR_FLOAT, value }));
     attrs.push({ name: "rule", type: B.TF_ATTR_INT, value: 0 });
     const s = tf.tensor2d([[1, 2, 3], [3, 2, 1]]), v = tf.zeros([2, 3]), w = tf.tensor1d([1, -1, 2]), g = tf.tensor1d([2, -2]);
-    const [ns, nv, ni] = b.executeMultipleOutputs("SlotMachinesSlotUpdate", attrs, [s, v, w, g, tf.zeros([0])], 3).map((t) => tf.engine().makeTensorFromTensorInfo(t));
-    const got = JSON.stringify([ns.arraySync(), ni.arraySync()]);
+    const [ns, nv, ni, nw] = b.executeMultipleOutputs("SlotMachinesSlotUpdate", attrs, [s, v, w, g, tf.zeros([0])], 4).map((t) => tf.engine().makeTensorFromTensorInfo(t));
+    const got = JSON.stringify([ns.arraySync(), ni.arraySync(), nw.arraySync()]);
     console.log(`SlotMachinesSlotUpdate runs: scores ${JSON.stringify(ns.arraySync())}, indices ${JSON.stringify(ni.arraySync())}`);
-    process.exit(got === "[[[0,3,1],[4,1,3]],[1,0]]" ? 0 : 1);' "$PKG_DIR" 2>"$CACHE_DIR/ops-check.stderr") ||
+    process.exit(got === "[[[0,3,1],[4,1,3]],[1,0],[-1,1]]" ? 0 : 1);' "$PKG_DIR" 2>"$CACHE_DIR/ops-check.stderr") ||
     fail "the built op does not work: $check $(grep -v '^\s*at ' "$CACHE_DIR/ops-check.stderr" | head -n 8)"
   log "check: $check"
 fi

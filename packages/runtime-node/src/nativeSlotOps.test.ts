@@ -37,7 +37,7 @@ describe.runIf(onTensorflow)('the native fused slot op (SlotMachinesSlotUpdate o
     const uniforms = rule === 0 ? undefined : tf.randomUniform(shape.slice(0, -1), 0, 1, 'float32', seed + 4);
     const attrs = { lr: 0.3, momentum: opts.momentum ?? 0.9, weightDecay: opts.weightDecay ?? 1e-3, rule: (['argmax', 'softmax', 'proportional'] as const)[rule] };
     const out = slotUpdate({ scores, velocity, options, grad, ...(uniforms ? { uniforms } : {}) }, attrs);
-    const expected = { scores: new Float32Array(n * k), velocity: new Float32Array(n * k), indices: new Int32Array(n) };
+    const expected = { scores: new Float32Array(n * k), velocity: new Float32Array(n * k), indices: new Int32Array(n), weights: new Float32Array(n) };
     slotUpdateLoop(
       scores.dataSync() as Float32Array,
       velocity.dataSync() as Float32Array,
@@ -52,6 +52,7 @@ describe.runIf(onTensorflow)('the native fused slot op (SlotMachinesSlotUpdate o
       expected.scores,
       expected.velocity,
       expected.indices,
+      expected.weights,
       k,
     );
     expect(out.scores.shape).toEqual(shape);
@@ -65,7 +66,8 @@ describe.runIf(onTensorflow)('the native fused slot op (SlotMachinesSlotUpdate o
     expect(same(out.scores.dataSync(), expected.scores), 'scores that differ').toBe(0);
     expect(same(out.velocity.dataSync(), expected.velocity), 'velocities that differ').toBe(0);
     expect(same(out.indices.dataSync(), expected.indices), 'indices that differ').toBe(0);
-    tf.dispose([scores, velocity, options, grad, ...(uniforms ? [uniforms] : []), out.scores, out.velocity, out.indices]);
+    expect(same(out.weights.dataSync(), expected.weights), 'chosen weights that differ').toBe(0);
+    tf.dispose([scores, velocity, options, grad, ...(uniforms ? [uniforms] : []), ...Object.values(out)]);
   }
 
   const loaded = () => tf.getKernel(NATIVE_SLOT_UPDATE, 'tensorflow') != null;

@@ -102,7 +102,7 @@ export const nativeSlotUpdateKernel: tf.KernelConfig = {
         { name: 'rule', type: TF_ATTR_INT, value: a.rule },
       ],
       [scores!, velocity!, options!, grad!, uniforms!],
-      3,
+      4,
     );
   },
 };

@@ -44,10 +44,20 @@ export interface TrainingState {
    * path within float tolerance.
    */
   readonly fused: boolean;
-  /** The fused path's choices for the next step (int32 per slot layer) and that step. Owned; derived state, not checkpointed. */
-  fusedIndices: { readonly step: number; readonly indices: Record<string, tf.Tensor> } | null;
+  /**
+   * The fused path's choices for the next step per slot layer (int32 indices and the chosen options,
+   * the next forward's weights) and that step. Owned; derived state, not checkpointed.
+   */
+  fusedIndices: FusedChoices | null;
   /** The argmax selections at the end of the last epoch (int32 per slot layer), for the selection-change metric. Owned. */
   selections: Record<string, tf.Tensor>;
+}
+
+/** See `TrainingState.fusedIndices`. */
+export interface FusedChoices {
+  readonly step: number;
+  readonly indices: Record<string, tf.Tensor>;
+  readonly weights: Record<string, tf.Tensor>;
 }
 
 export function freshProgress(epoch = 0, step = 0): TrainingProgress {
@@ -85,6 +95,6 @@ export function disposeTrainingState(state: TrainingState): void {
 
 /** Drops the fused path's cached choices (after the scores were set from outside, e.g. a restore). */
 export function clearFusedIndices(state: TrainingState): void {
-  if (state.fusedIndices) tf.dispose(Object.values(state.fusedIndices.indices));
+  if (state.fusedIndices) tf.dispose([...Object.values(state.fusedIndices.indices), ...Object.values(state.fusedIndices.weights)]);
   state.fusedIndices = null;
 }

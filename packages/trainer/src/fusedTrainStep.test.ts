@@ -70,6 +70,9 @@ describe('the fused slot training step', () => {
       expect(Array.from(fused.scores.dataSync())).toEqual(Array.from(reference.scores.dataSync()));
       expect(Array.from(fused.velocity.dataSync())).toEqual(Array.from(reference.velocity.dataSync()));
       expect(Array.from(fused.indices.dataSync()), rule).toEqual(Array.from(reference.indices.dataSync()));
+      // the chosen option of every connection, W[i, index[i]]: the next forward's weight
+      expect(Array.from(fused.weights.dataSync()), rule).toEqual(Array.from(reference.weights.dataSync()));
+      expect(fused.weights.shape).toEqual([7, 3]);
       tf.dispose([scores, velocity, options, grad, ...(uniforms ? [uniforms] : []), ...Object.values(fused), ...Object.values(reference)]);
     }
   });
@@ -86,10 +89,11 @@ describe('the fused slot training step', () => {
     const a = make();
     const copied = slotUpdate({ scores: a.scores, velocity: a.velocity, options, grad }, attrs);
     const b = make();
-    const indices = slotUpdateInPlace(b.scores, b.velocity, { options, grad }, attrs);
+    const choice = slotUpdateInPlace(b.scores, b.velocity, { options, grad }, attrs);
     expect(Array.from(b.scores.dataSync())).toEqual(Array.from(copied.scores.dataSync()));
     expect(Array.from(b.velocity.dataSync())).toEqual(Array.from(copied.velocity.dataSync()));
-    expect(Array.from(indices.dataSync())).toEqual(Array.from(copied.indices.dataSync()));
+    expect(Array.from(choice.indices.dataSync())).toEqual(Array.from(copied.indices.dataSync()));
+    expect(Array.from(choice.weights.dataSync())).toEqual(Array.from(copied.weights.dataSync()));
     // a clone shares the scores' buffer: the update must not write through it
     const c = make();
     const clone = tf.clone(c.scores);
@@ -97,7 +101,7 @@ describe('the fused slot training step', () => {
     const again = slotUpdateInPlace(c.scores, c.velocity, { options, grad }, attrs);
     expect(Array.from(clone.dataSync())).toEqual(before);
     expect(Array.from(c.scores.dataSync())).toEqual(Array.from(copied.scores.dataSync()));
-    tf.dispose([options, grad, indices, again, clone, ...Object.values(copied), a.scores, a.velocity, b.scores, b.velocity, c.scores, c.velocity]);
+    tf.dispose([options, grad, ...Object.values(choice), ...Object.values(again), clone, ...Object.values(copied), a.scores, a.velocity, b.scores, b.velocity, c.scores, c.velocity]);
   });
 
   it.each([

@@ -3,7 +3,7 @@ import { SLOT_UPDATE_KERNEL, deriveSeed, gatherOptions, slotUpdate, slotUpdateIn
 import type { Batch } from './BatchProvider';
 import { TrainingDivergedError } from './finiteness';
 import type { StepResult } from './trainStep';
-import type { TrainingState } from './TrainingState';
+import { clearFusedIndices, type FusedChoices, type TrainingState } from './TrainingState';
 
 /**
  * Whether `state` can take the fused path: it asks for it, the strategy declares how the kernels
@@ -40,13 +40,14 @@ export function fusedTrainStep(state: TrainingState, batch: Batch, learningRate:
   if (labels.rank !== 1 || labels.shape[0] !== batch.x.shape[0]) {
     throw new Error(`trainStep: labels of shape [${labels.shape}] for a batch of ${batch.x.shape[0]}; expected [${batch.x.shape[0]}]`);
   }
-  const indices = currentIndices(state, step);
-  const weights = tf.tidy(() => layers.map((l) => gatherOptions(l.source.options, indices[l.name]!)));
+  const current = currentChoices(state, step);
+  const weights = layers.map((l) => current.weights[l.name]!);
   const names = layers.map((l) => l.name);
   let hits: tf.Tensor | undefined;
   let value: tf.Scalar | undefined;
   let grads: tf.Tensor[] = [];
   const next: Record<string, tf.Tensor> = {};
+  const nextWeights: Record<string, tf.Tensor> = {};
   try {
     ({ value, grads } = tf.valueAndGrads((...w: tf.Tensor[]) => {
       const logits = network.apply(batch.x, { training: true, step, weights: Object.fromEntries(names.map((n, i) => [n, w[i]!])) });
@@ -67,6 +68,7 @@ export function fusedTrainStep(state: TrainingState, batch: Batch, learningRate:
           scores.assign(out.scores);
           tf.dispose([zeros, out.scores, out.velocity]);
           next[layer.name] = out.indices;
+          nextWeights[layer.name] = out.weights;
         } else {
           const first = optimizer.velocityAt(at) === null;
           if (first) {
@@ -75,14 +77,16 @@ export function fusedTrainStep(state: TrainingState, batch: Batch, learningRate:
             zeros.dispose();
           }
           // the first step: zero velocity and μ = 0 give PyTorch's v = g; the update is written in place
-          next[layer.name] = slotUpdateInPlace(scores, optimizer.velocityAt(at)!, inputs, { ...attrs, momentum: first ? 0 : optimizer.momentum });
+          const choice = slotUpdateInPlace(scores, optimizer.velocityAt(at)!, inputs, { ...attrs, momentum: first ? 0 : optimizer.momentum });
+          next[layer.name] = choice.indices;
+          nextWeights[layer.name] = choice.weights;
         }
       } finally {
         if (uniforms) uniforms.dispose();
       }
     });
-    if (state.fusedIndices) tf.dispose(Object.values(state.fusedIndices.indices));
-    state.fusedIndices = { step: step + 1, indices: next };
+    clearFusedIndices(state);
+    state.fusedIndices = { step: step + 1, indices: next, weights: nextWeights };
     const loss = value.dataSync()[0]!;
     const correct = hits!.dataSync()[0]!;
     const n = labels.shape[0]!;
@@ -94,23 +98,26 @@ export function fusedTrainStep(state: TrainingState, batch: Batch, learningRate:
     if (!Number.isFinite(loss)) throw new TrainingDivergedError(progress.epoch, step + 1, ['loss'], null, null);
     return { loss, correct };
   } catch (error) {
-    if (state.fusedIndices?.indices !== next) tf.dispose(Object.values(next));
+    if (state.fusedIndices?.indices !== next) tf.dispose([...Object.values(next), ...Object.values(nextWeights)]);
     throw error;
   } finally {
-    tf.dispose([...weights, ...grads, ...(value ? [value] : []), ...(hits ? [hits] : [])]);
+    tf.dispose([...grads, ...(value ? [value] : []), ...(hits ? [hits] : [])]);
   }
 }
 
-/** The choices for `step`: the ones the last fused update made for it, or the strategy's own `select` (first step, after a restore). */
-function currentIndices(state: TrainingState, step: number): Record<string, tf.Tensor> {
-  if (state.fusedIndices?.step === step) return state.fusedIndices.indices;
-  if (state.fusedIndices) tf.dispose(Object.values(state.fusedIndices.indices));
+/**
+ * The choices for `step` and their weights: the ones the last fused update made for it, or the
+ * strategy's own `select` and a gather (the first step, after a restore).
+ */
+function currentChoices(state: TrainingState, step: number): FusedChoices {
+  if (state.fusedIndices?.step === step) return state.fusedIndices;
+  clearFusedIndices(state);
   const strategy = state.network.strategy!;
-  const indices = Object.fromEntries(
-    state.network.slotLayers.map((layer) => [layer.name, tf.tidy(() => strategy.select(layer.source.scores, selectionContext(layer, step)))]),
-  );
-  state.fusedIndices = { step, indices };
-  return indices;
+  const layers = state.network.slotLayers;
+  const indices = Object.fromEntries(layers.map((layer) => [layer.name, tf.tidy(() => strategy.select(layer.source.scores, selectionContext(layer, step)))]));
+  const weights = Object.fromEntries(layers.map((layer) => [layer.name, gatherOptions(layer.source.options, indices[layer.name]!)]));
+  state.fusedIndices = { step, indices, weights };
+  return state.fusedIndices;
 }
 
 /** What the strategy is told for `step`, exactly as `SlotWeights.weight` tells it. */

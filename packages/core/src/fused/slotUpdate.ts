@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { gatherOptions } from '../straightThrough';
 
 /** The tfjs kernel name of the fused slot update (registered per backend: cpu, wasm, tensorflow). */
 export const SLOT_UPDATE_KERNEL = 'SlotMachinesSlotUpdate';
@@ -41,11 +42,21 @@ export interface SlotUpdateInputs {
   readonly uniforms?: tf.Tensor;
 }
 
-/** New scores and velocity `[...S, K]` and the next choice per connection (int32 `[...S]`). The caller owns them. */
+/**
+ * New scores and velocity `[...S, K]`, the next choice per connection (int32 `[...S]`) and the option
+ * it chose (`[...S]`: the next forward pass's weight, so no separate gather is needed). The caller owns them.
+ */
 export interface SlotUpdateOutputs {
   readonly scores: tf.Tensor;
   readonly velocity: tf.Tensor;
   readonly indices: tf.Tensor;
+  readonly weights: tf.Tensor;
+}
+
+/** The next choice per connection and the option it chose, as `slotUpdateInPlace` returns them. The caller owns them. */
+export interface SlotChoice {
+  readonly indices: tf.Tensor;
+  readonly weights: tf.Tensor;
 }
 
 /**
@@ -55,7 +66,8 @@ export interface SlotUpdateOutputs {
  *
  *     g ← grad·W_k + wd·s;   v ← μ·v + g;   s ← s − lr·v
  *
- * and, in the same pass, each connection's next option from its new scores by `rule`. Runs the
+ * and, in the same pass, each connection's next option from its new scores by `rule` and its
+ * value (the next effective weight). Runs the
  * `SlotMachinesSlotUpdate` kernel where the active backend has one, the reference composite of
  * tfjs ops otherwise (`slotUpdateReference`).
  */
@@ -70,7 +82,7 @@ export function slotUpdate(inputs: SlotUpdateInputs, attrs: SlotUpdateAttrs): Sl
       { scores, velocity, options, grad, uniforms } as unknown as tf.NamedTensorMap,
       { lr: attrs.lr, momentum: attrs.momentum, weightDecay: attrs.weightDecay, rule: FUSED_RULE_CODES[attrs.rule] } as unknown as tf.NamedAttrMap,
     ) as unknown as tf.Tensor[];
-    return { scores: out[0]!, velocity: out[1]!, indices: out[2]! };
+    return { scores: out[0]!, velocity: out[1]!, indices: out[2]!, weights: out[3]! };
   } finally {
     if (uniforms !== inputs.uniforms) uniforms.dispose();
   }
@@ -82,7 +94,7 @@ export function slotUpdate(inputs: SlotUpdateInputs, attrs: SlotUpdateAttrs): Sl
  * kernel and no other tensor shares either buffer, nothing of size [connections x K] is allocated
  * (VGG-19 with K=8 then fits the 4 GB wasm heap); otherwise `slotUpdate` and two assigns.
  */
-export function slotUpdateInPlace(scores: tf.Variable, velocity: tf.Variable, inputs: Omit<SlotUpdateInputs, 'scores' | 'velocity'>, attrs: SlotUpdateAttrs): tf.Tensor {
+export function slotUpdateInPlace(scores: tf.Variable, velocity: tf.Variable, inputs: Omit<SlotUpdateInputs, 'scores' | 'velocity'>, attrs: SlotUpdateAttrs): SlotChoice {
   const full = { ...inputs, scores, velocity };
   checkInputs(full, attrs);
   const backend = tf.backend() as unknown as { refCount?(dataId: object): number };
@@ -90,11 +102,12 @@ export function slotUpdateInPlace(scores: tf.Variable, velocity: tf.Variable, in
   if (tf.getKernel(SLOT_UPDATE_IN_PLACE_KERNEL, tf.getBackend()) != null && scores !== velocity && unshared(scores) && unshared(velocity)) {
     const uniforms = inputs.uniforms ?? tf.zeros([0]);
     try {
-      return tf.engine().runKernel(
+      const out = tf.engine().runKernel(
         SLOT_UPDATE_IN_PLACE_KERNEL,
         { scores, velocity, options: inputs.options, grad: inputs.grad, uniforms } as unknown as tf.NamedTensorMap,
         { lr: attrs.lr, momentum: attrs.momentum, weightDecay: attrs.weightDecay, rule: FUSED_RULE_CODES[attrs.rule] } as unknown as tf.NamedAttrMap,
-      ) as tf.Tensor;
+      ) as unknown as tf.Tensor[];
+      return { indices: out[0]!, weights: out[1]! };
     } finally {
       if (uniforms !== inputs.uniforms) uniforms.dispose();
     }
@@ -103,7 +116,7 @@ export function slotUpdateInPlace(scores: tf.Variable, velocity: tf.Variable, in
   scores.assign(out.scores);
   velocity.assign(out.velocity);
   tf.dispose([out.scores, out.velocity]);
-  return out.indices;
+  return { indices: out.indices, weights: out.weights };
 }
 
 /** The unfused reference: the same update and choice as tfjs ops, one pass each. The caller owns the outputs. */
@@ -123,7 +136,7 @@ export function slotUpdateReference(inputs: SlotUpdateInputs, attrs: SlotUpdateA
       const below = tf.sum(tf.cast(tf.less(cdf, tf.expandDims(inputs.uniforms!, -1)), 'int32'), -1);
       indices = tf.minimum(below, tf.scalar(k - 1, 'int32'));
     }
-    return { scores: s, velocity: v, indices };
+    return { scores: s, velocity: v, indices, weights: gatherOptions(options, indices) };
   });
 }
 
@@ -166,6 +179,7 @@ export function slotUpdateLoop(
   outScores: Float32Array,
   outVelocity: Float32Array,
   outIndices: Int32Array,
+  outWeights: Float32Array,
   k: number,
 ): void {
   const f = Math.fround;
@@ -197,6 +211,7 @@ export function slotUpdateLoop(
     }
     if (rule === 0) {
       outIndices[i] = bestK;
+      outWeights[i] = options[shared ? bestK : base + bestK]!;
       continue;
     }
     // inverse CDF over p = softmax(s) or p ∝ max(s, 0), as the unfused strategy draws it
@@ -217,7 +232,9 @@ export function slotUpdateLoop(
       cdf = f(cdf + (uniform ? f(1 / k) : f(probabilities![j]! / divisor)));
       if (cdf < u) below++;
     }
-    outIndices[i] = Math.min(below, k - 1);
+    const chosen = Math.min(below, k - 1);
+    outIndices[i] = chosen;
+    outWeights[i] = options[shared ? chosen : base + chosen]!;
   }
 }
 
@@ -231,12 +248,14 @@ export const slotUpdateCpuKernel: tf.KernelConfig = {
     const values = (t: tf.TensorInfo) => cpu.data.get(t.dataId).values as Float32Array;
     const scores = args.inputs.scores!;
     const size = values(scores).length;
-    const out = { scores: new Float32Array(size), velocity: new Float32Array(size), indices: new Int32Array(size / scores.shape[scores.shape.length - 1]!) };
+    const n = size / scores.shape[scores.shape.length - 1]!;
+    const out = { scores: new Float32Array(size), velocity: new Float32Array(size), indices: new Int32Array(n), weights: new Float32Array(n) };
     runLoop(args, values, out);
     return [
       cpu.makeTensorInfo([...scores.shape], 'float32', out.scores),
       cpu.makeTensorInfo([...scores.shape], 'float32', out.velocity),
       cpu.makeTensorInfo(connectionsShape(scores), 'int32', out.indices),
+      cpu.makeTensorInfo(connectionsShape(scores), 'float32', out.weights),
     ];
   },
 };
@@ -256,9 +275,10 @@ export const slotUpdateWasmKernel: tf.KernelConfig = {
     const outScores = wasm.makeOutput([...scores.shape], 'float32');
     const outVelocity = wasm.makeOutput([...scores.shape], 'float32');
     const outIndices = wasm.makeOutput(connectionsShape(scores), 'int32');
+    const outWeights = wasm.makeOutput(connectionsShape(scores), 'float32');
     const view = (t: tf.TensorInfo) => wasm.typedArrayFromHeap(t) as Float32Array;
-    runLoop(args, view, { scores: view(outScores), velocity: view(outVelocity), indices: wasm.typedArrayFromHeap(outIndices) as Int32Array });
-    return [outScores, outVelocity, outIndices];
+    runLoop(args, view, { scores: view(outScores), velocity: view(outVelocity), indices: wasm.typedArrayFromHeap(outIndices) as Int32Array, weights: view(outWeights) });
+    return [outScores, outVelocity, outIndices, outWeights];
   },
 };
 
@@ -268,7 +288,11 @@ interface KernelArgs {
 }
 
 /** Runs `slotUpdateLoop` with `arrays` reading a tensor's values (a view, for in-place writes). */
-function runLoop({ inputs, attrs: a }: KernelArgs, arrays: (t: tf.TensorInfo) => Float32Array, out: { scores: Float32Array; velocity: Float32Array; indices: Int32Array }): void {
+function runLoop(
+  { inputs, attrs: a }: KernelArgs,
+  arrays: (t: tf.TensorInfo) => Float32Array,
+  out: { scores: Float32Array; velocity: Float32Array; indices: Int32Array; weights: Float32Array },
+): void {
   const { scores, velocity, options, grad, uniforms } = inputs;
   const k = scores!.shape[scores!.shape.length - 1]!;
   slotUpdateLoop(
@@ -285,6 +309,7 @@ function runLoop({ inputs, attrs: a }: KernelArgs, arrays: (t: tf.TensorInfo) =>
     out.scores,
     out.velocity,
     out.indices,
+    out.weights,
     k,
   );
 }
@@ -300,9 +325,11 @@ export const slotUpdateInPlaceCpuKernel: tf.KernelConfig = {
     const cpu = backend as unknown as { data: { get(id: object): { values: unknown } }; makeTensorInfo(shape: number[], dtype: string, values: unknown): tf.TensorInfo };
     const values = (t: tf.TensorInfo) => cpu.data.get(t.dataId).values as Float32Array;
     const { scores, velocity } = args.inputs;
-    const indices = new Int32Array(values(scores!).length / scores!.shape[scores!.shape.length - 1]!);
-    runLoop(args, values, { scores: values(scores!), velocity: values(velocity!), indices });
-    return cpu.makeTensorInfo(connectionsShape(scores!), 'int32', indices);
+    const n = values(scores!).length / scores!.shape[scores!.shape.length - 1]!;
+    const indices = new Int32Array(n);
+    const weights = new Float32Array(n);
+    runLoop(args, values, { scores: values(scores!), velocity: values(velocity!), indices, weights });
+    return [cpu.makeTensorInfo(connectionsShape(scores!), 'int32', indices), cpu.makeTensorInfo(connectionsShape(scores!), 'float32', weights)];
   },
 };
 
@@ -315,9 +342,10 @@ export const slotUpdateInPlaceWasmKernel: tf.KernelConfig = {
     const wasm = backend as unknown as { makeOutput(shape: number[], dtype: string): tf.TensorInfo; typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array };
     const { scores, velocity } = args.inputs;
     const indices = wasm.makeOutput(connectionsShape(scores!), 'int32');
+    const weights = wasm.makeOutput(connectionsShape(scores!), 'float32');
     const view = (t: tf.TensorInfo) => wasm.typedArrayFromHeap(t) as Float32Array;
-    runLoop(args, view, { scores: view(scores!), velocity: view(velocity!), indices: wasm.typedArrayFromHeap(indices) as Int32Array });
-    return indices;
+    runLoop(args, view, { scores: view(scores!), velocity: view(velocity!), indices: wasm.typedArrayFromHeap(indices) as Int32Array, weights: view(weights) });
+    return [indices, weights];
   },
 };
 
