@@ -26,4 +26,15 @@ else
   export SM_TEST_E2E=0
 fi
 
+# The differential test against PyTorch (packages/bench) needs torch==2.13.0, the CPU build (a venv
+# under ~/.cache/slot-machines/torch-venv; plain `pip install torch` would pull a CUDA build).
+if bash tools/ci/install-torch.sh; then
+  :
+elif [ "${CI:-}" = true ]; then
+  echo "ci: FAILED to install torch==2.13.0 for the differential test against PyTorch: see the error above" >&2
+  exit 1
+else
+  echo "test: torch==2.13.0 could not be installed: the differential test against PyTorch (packages/bench) is skipped" >&2
+fi
+
 exec npx --yes pnpm@10.34.8 run test:ci
