@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { architecture, type ArchitectureId, type Flavour } from '@slot-machines/architectures';
-import { createNetwork, type Network } from '@slot-machines/core';
+import { SLOT_UPDATE_KERNEL, createNetwork, type Network } from '@slot-machines/core';
 import { createGreedyStrategy } from '@slot-machines/selection-greedy';
 import { createTrainingState, disposeTrainingState, encodeTensorFile, trainStep } from '@slot-machines/trainer';
 import { testBackend } from '@slot-machines/test-utils';
@@ -267,10 +267,11 @@ async function runOursAndCompare(
   torchDir: string,
   torch: TorchRun,
   keepStep0Grads = false,
+  fused = true,
 ): Promise<{ checks: Check[]; step0Grads: Map<string, Float32Array>; viaSgdStep: boolean }> {
   const checks: Check[] = [];
   const step0Grads = new Map<string, Float32Array>();
-  const state = createTrainingState(network, { momentum: MOMENTUM, weightDecay: WEIGHT_DECAY });
+  const state = createTrainingState(network, { momentum: MOMENTUM, weightDecay: WEIGHT_DECAY, fused });
   let viaSgdStep = false;
   try {
     // only to say which path ran; SGD.step itself runs unchanged
@@ -355,14 +356,14 @@ const CONV2_SLOT: CaseSpec = { id: 'conv-2', flavour: 'slot', batch: 8, steps: 3
 const CONV2_LEARNED: CaseSpec = { id: 'conv-2', flavour: 'learned', batch: 8, steps: 3, learningRate: 0.01, seed: 5 };
 
 /** Builds, writes, runs torch, runs ours, compares; returns the checks (and keeps the network and inputs for the caller). */
-async function differential(spec: CaseSpec, name: string, keepStep0Grads = false) {
+async function differential(spec: CaseSpec, name: string, keepStep0Grads = false, fused = true) {
   const dir = join(work, `${name}-${testBackend()}`);
   const network = buildNetwork(spec);
   const options = Object.fromEntries(network.slotLayers.map((l) => [l.name, l.source.options]));
   const { xs, ys } = makeBatches(spec, network.inputShape);
   writeInput(dir, spec, network, xs, ys, options);
   const started = performance.now();
-  const result = await runOursAndCompare(spec, network, xs, ys, dir, startTorch(torch.python!, [dir]), keepStep0Grads);
+  const result = await runOursAndCompare(spec, network, xs, ys, dir, startTorch(torch.python!, [dir]), keepStep0Grads, fused);
   const seconds = (performance.now() - started) / 1000;
   rmSync(dir, { recursive: true, force: true }); // CONV-2 leaves about 1.2 GB of step files
   const path = result.viaSgdStep ? 'trainStep via SGD.step' : 'trainStep without SGD.step (fused path)';
@@ -381,6 +382,8 @@ describe.skipIf(!torch.python)(`differential test against PyTorch${skipNote}`, (
     const run = await differential(LENET_SLOT, 'lenet-slot', true);
     try {
       expectAllWithinTolerance(run.checks);
+      // the default path: fused wherever the backend has the slot-update kernel (cpu, wasm, native)
+      expect(run.viaSgdStep).toBe(tf.getKernel(SLOT_UPDATE_KERNEL, testBackend()) == null);
       expect(run.checks.filter((c) => c.what === 'selection').length).toBe(LENET_SLOT.steps * 3);
 
       // Not vacuous: change one unselected option where the step-0 score gradient is largest.
@@ -414,6 +417,17 @@ describe.skipIf(!torch.python)(`differential test against PyTorch${skipNote}`, (
       console.log(`torchDifferential sanity: one unselected option of ${layer.name} changed by ${layer.source.weightBound.toExponential(2)} -> ${failed.length} checks fail, first: ${failed[0]?.what} ${failed[0]?.name} step ${failed[0]?.step}`);
       expect(failed.some((c) => c.step === 0 && c.what === 'grad' && c.name === `${layer.name}/scores`)).toBe(true);
       expect(caught.checks.find((c) => c.step === 0 && c.what === 'loss')!.ok).toBe(true); // the forward pass did not change
+    } finally {
+      run.network.dispose();
+      tf.dispose([...run.xs, ...run.ys]);
+    }
+  });
+
+  it('Lenet-300-100, GS K=8 on the unfused reference path (SGD.step): matches torch for 5 steps', { timeout: 180_000 }, async () => {
+    const run = await differential(LENET_SLOT, 'lenet-slot-unfused', false, false);
+    try {
+      expect(run.viaSgdStep).toBe(true);
+      expectAllWithinTolerance(run.checks);
     } finally {
       run.network.dispose();
       tf.dispose([...run.xs, ...run.ys]);
