@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { SLOT_UPDATE_KERNEL, deriveSeed, gatherOptions, slotUpdate, slotUpdateInPlace, type SelectionContext, type SlotLayer } from '@slot-machines/core';
 import type { Batch } from './BatchProvider';
-import { TrainingDivergedError } from './finiteness';
-import type { StepResult } from './trainStep';
+import { recordStep, type StepResult } from './trainStep';
 import { clearFusedIndices, type FusedChoices, type TrainingState } from './TrainingState';
 
 /**
@@ -87,16 +86,7 @@ export function fusedTrainStep(state: TrainingState, batch: Batch, learningRate:
     });
     clearFusedIndices(state);
     state.fusedIndices = { step: step + 1, indices: next, weights: nextWeights };
-    const loss = value.dataSync()[0]!;
-    const correct = hits!.dataSync()[0]!;
-    const n = labels.shape[0]!;
-    progress.step = step + 1;
-    progress.lossSum += loss * n;
-    progress.correct += correct;
-    progress.seen += n;
-    progress.batch += 1;
-    if (!Number.isFinite(loss)) throw new TrainingDivergedError(progress.epoch, step + 1, ['loss'], null, null);
-    return { loss, correct };
+    return recordStep(progress, value, hits!, labels.shape[0]!);
   } catch (error) {
     if (state.fusedIndices?.indices !== next) tf.dispose([...Object.values(next), ...Object.values(nextWeights)]);
     throw error;

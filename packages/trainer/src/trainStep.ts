@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Batch } from './BatchProvider';
 import { TrainingDivergedError } from './finiteness';
 import { canFuse, fusedTrainStep } from './fusedTrainStep';
-import type { TrainingState } from './TrainingState';
+import type { TrainingProgress, TrainingState } from './TrainingState';
 
 /** What one step measured on its batch. */
 export interface StepResult {
@@ -51,17 +51,24 @@ export function unfusedTrainStep(state: TrainingState, batch: Batch, learningRat
       variables.map((v) => grads[v.name]),
       learningRate,
     );
-    const loss = value.dataSync()[0]!;
-    const correct = hits!.dataSync()[0]!;
-    const n = labels.shape[0]!;
-    progress.step = step + 1;
-    progress.lossSum += loss * n;
-    progress.correct += correct;
-    progress.seen += n;
-    progress.batch += 1;
-    if (!Number.isFinite(loss)) throw new TrainingDivergedError(progress.epoch, step + 1, ['loss'], null, null);
-    return { loss, correct };
+    return recordStep(progress, value, hits!, labels.shape[0]!);
   } finally {
     tf.dispose([value, ...(hits ? [hits] : []), ...Object.values(grads)]);
   }
+}
+
+/**
+ * Reads a step's loss and correct count, advances the step counter and the epoch's running sums,
+ * and stops a diverged run (the variables are then already updated). Disposes nothing.
+ */
+export function recordStep(progress: TrainingProgress, loss: tf.Scalar, hits: tf.Tensor, examples: number): StepResult {
+  const value = loss.dataSync()[0]!;
+  const correct = hits.dataSync()[0]!;
+  progress.step += 1;
+  progress.lossSum += value * examples;
+  progress.correct += correct;
+  progress.seen += examples;
+  progress.batch += 1;
+  if (!Number.isFinite(value)) throw new TrainingDivergedError(progress.epoch, progress.step, ['loss'], null, null);
+  return { loss: value, correct };
 }

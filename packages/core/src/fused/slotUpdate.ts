@@ -244,8 +244,7 @@ export const slotUpdateCpuKernel: tf.KernelConfig = {
   backendName: 'cpu',
   kernelFunc: ({ inputs, backend, attrs }) => {
     const args = { inputs, attrs } as unknown as KernelArgs;
-    const cpu = backend as unknown as { data: { get(id: object): { values: unknown } }; makeTensorInfo(shape: number[], dtype: string, values: unknown): tf.TensorInfo };
-    const values = (t: tf.TensorInfo) => cpu.data.get(t.dataId).values as Float32Array;
+    const { cpu, values } = cpuArrays(backend);
     const scores = args.inputs.scores!;
     const size = values(scores).length;
     const n = size / scores.shape[scores.shape.length - 1]!;
@@ -316,14 +315,19 @@ function runLoop(
 
 const connectionsShape = (scores: tf.TensorInfo) => scores.shape.slice(0, -1);
 
+/** The cpu backend's own arrays of a tensor, and the backend to make outputs with. */
+function cpuArrays(backend: unknown) {
+  const cpu = backend as { data: { get(id: object): { values: unknown } }; makeTensorInfo(shape: number[], dtype: string, values: unknown): tf.TensorInfo };
+  return { cpu, values: (t: tf.TensorInfo) => cpu.data.get(t.dataId).values as Float32Array };
+}
+
 /** In place on `cpu`: the loop writes into the scores' and velocity's own arrays. */
 export const slotUpdateInPlaceCpuKernel: tf.KernelConfig = {
   kernelName: SLOT_UPDATE_IN_PLACE_KERNEL,
   backendName: 'cpu',
   kernelFunc: ({ inputs, backend, attrs }) => {
     const args = { inputs, attrs } as unknown as KernelArgs;
-    const cpu = backend as unknown as { data: { get(id: object): { values: unknown } }; makeTensorInfo(shape: number[], dtype: string, values: unknown): tf.TensorInfo };
-    const values = (t: tf.TensorInfo) => cpu.data.get(t.dataId).values as Float32Array;
+    const { cpu, values } = cpuArrays(backend);
     const { scores, velocity } = args.inputs;
     const n = values(scores!).length / scores!.shape[scores!.shape.length - 1]!;
     const indices = new Int32Array(n);
