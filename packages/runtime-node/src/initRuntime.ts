@@ -64,7 +64,7 @@ async function startFirstAvailable(options: ResolvedNodeRuntimeOptions, host: Ru
     skipped.push(result.why);
   }
   if (options.backend === 'tensorflow') {
-    const how = skipped.some((why) => why.includes('is installed but'))
+    const how = skipped.some((why) => why.includes('is installed but') || why.includes('is installed without its native part'))
       ? `Build its native part offline with ${host.installNativeCommand()} (the CLI: slot-machines native install)`
       : `Install it beside slot machines: npm install ${TFJS_NODE}@${version_core} (its install script downloads libtensorflow from storage.googleapis.com); ` +
         `without that access, npm install ${TFJS_NODE}@${version_core} --ignore-scripts, then ${host.installNativeCommand()} (the CLI: slot-machines native install)`;

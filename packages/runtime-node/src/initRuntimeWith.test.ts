@@ -42,6 +42,20 @@ describe('initRuntime choosing among backends (node)', () => {
     await expect(initRuntimeWith({ backend: 'tensorflow', log: () => {} }, brokenNative)).rejects.toThrow(/Build its native part offline with bash \S*install-native\.sh/);
   });
 
+  it("'auto' says a tfjs-node installed without its addon needs building, not that it failed", async () => {
+    const notBuilt = host({
+      tensorflowVersion: () => '4.22.0',
+      importTensorflow: () =>
+        Promise.reject(new Error('The Node.js native addon module (tfjs_binding.node) can not be found at path: /app/node_modules/@tensorflow/tfjs-node/lib/napi-v8/tfjs_binding.node. \nPlease run command ...')),
+    });
+    const lines: string[] = [];
+    const info = await initRuntimeWith({ log: (line) => lines.push(line) }, notBuilt);
+    expect(info.backend).toBe('wasm');
+    expect(info.reason).toMatch(/^@tensorflow\/tfjs-node 4\.22\.0 is installed without its native part \(bash \S*install-native\.sh( --project \S+)? builds it, see docs\/guide\/native\.md\)$/);
+    expect(lines).toEqual([`slot-machines: backend wasm (SIMD, 1 thread): ${info.reason}`]);
+    await expect(initRuntimeWith({ backend: 'tensorflow', log: () => {} }, notBuilt)).rejects.toThrow(/Build its native part offline with bash \S*install-native\.sh/);
+  });
+
   it('does not load a tfjs-node whose version differs from tfjs-core (two cores)', async () => {
     const importTensorflow = vi.fn(() => Promise.resolve({}));
     const info = await initRuntimeWith({ log: () => {} }, host({ tensorflowVersion: () => '4.21.0', importTensorflow }));

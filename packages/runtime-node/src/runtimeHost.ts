@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { existsSync, realpathSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as WasmBackend from '@tensorflow/tfjs-backend-wasm';
 
@@ -32,6 +33,21 @@ export const TFJS_NODE = '@tensorflow/tfjs-node';
 
 const require = createRequire(import.meta.url);
 
+/** A path relative to the current folder when it lies inside it, else absolute. */
+function shown(path: string): string {
+  const near = relative(process.cwd(), path) || '.';
+  return near.startsWith('..') ? path : near;
+}
+
+/** The `@tensorflow/tfjs-node` Node finds from `dir` through node_modules folders (not NODE_PATH, as install-native.sh), or `undefined`. */
+function tfjsNodeFrom(dir: string): string | undefined {
+  for (let at = resolve(dir); ; at = dirname(at)) {
+    const found = join(at, 'node_modules', TFJS_NODE, 'package.json');
+    if (existsSync(found)) return realpathSync(found);
+    if (dirname(at) === at) return undefined;
+  }
+}
+
 /** The real host: packages resolved from runtime-node's own location, as Node would. */
 export const nodeRuntimeHost: RuntimeHost = {
   tensorflowVersion() {
@@ -60,8 +76,11 @@ export const nodeRuntimeHost: RuntimeHost = {
   installNativeCommand() {
     // scripts/ sits beside dist/ (published) and src/ (the repository)
     const script = fileURLToPath(new URL('../scripts/install-native.sh', import.meta.url));
-    const shown = relative(process.cwd(), script);
-    return `bash ${shown.startsWith('..') ? script : shown}`;
+    const packageDir = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
+    // install-native.sh builds the tfjs-node found from its --project (default: the current folder);
+    // name this package's folder when that finds another one or none (a workspace, as in this repository)
+    const project = tfjsNodeFrom(process.cwd()) === tfjsNodeFrom(packageDir) ? '' : ` --project ${shown(packageDir)}`;
+    return `bash ${shown(script)}${project}`;
   },
   importWasm: () => import('@tensorflow/tfjs-backend-wasm'),
   wasmDirectory: () => `${join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist')}/`,

@@ -11,6 +11,9 @@ export type BackendStart =
 
 const failed = (why: string): BackendStart => ({ ok: false, why });
 
+/** tfjs-node's error when its addon (`lib/napi-v8/tfjs_binding.node`) was never built or downloaded. */
+const NO_ADDON = /native addon module \(tfjs_binding\.node\) can not be found/;
+
 /** Native TensorFlow through `@tensorflow/tfjs-node`, if installed at tfjs-core's version and loadable. */
 export async function startTensorflow(host: RuntimeHost): Promise<BackendStart> {
   const version = host.tensorflowVersion();
@@ -21,6 +24,9 @@ export async function startTensorflow(host: RuntimeHost): Promise<BackendStart> 
   try {
     await host.importTensorflow();
   } catch (error) {
+    // installed without its install script (pnpm 10 skips it; this repository's devDependency): the
+    // ordinary state before a build, not a breakage, so said as what to do rather than as an error
+    if (NO_ADDON.test(oneLine(error))) return failed(`${TFJS_NODE} ${version} is installed without its native part (${host.installNativeCommand()} builds it, see docs/guide/native.md)`);
     return failed(`${TFJS_NODE} ${version} is installed but failed to load: ${oneLine(error)}`.replace(/[.\s]+$/, ''));
   }
   if (tf.findBackendFactory('tensorflow') == null) {
