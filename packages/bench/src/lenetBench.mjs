@@ -131,7 +131,7 @@ const lines = [
     const b = base(r.backend);
     const w = wasmRow(r.config);
     const t = torchRow(r.config);
-    return `| ${r.backend}${r.simd ? ' (SIMD)' : ''} | ${r.label} | ${r.msPerStep.toFixed(1)} | ${r.secondsPerEpoch === null ? '-' : r.secondsPerEpoch.toFixed(1)} | ${b ? `${(r.msPerStep / b.msPerStep).toFixed(2)}x` : '-'} | ${w && r.backend !== 'wasm' ? `${(r.msPerStep / w.msPerStep).toFixed(2)}x` : '-'} |`;
+    return `| ${r.backend}${r.simd ? ' (SIMD)' : ''} | ${r.label} | ${r.msPerStep.toFixed(1)} | ${r.secondsPerEpoch === null ? '-' : r.secondsPerEpoch.toFixed(1)} | ${b ? `${(r.msPerStep / b.msPerStep).toFixed(2)}x` : '-'} | ${w && r.backend !== 'wasm' ? `${(r.msPerStep / w.msPerStep).toFixed(2)}x` : '-'} | ${t && r.backend !== 'pytorch' ? `${(r.msPerStep / t.msPerStep).toFixed(2)}x` : '-'} | ${r.stateBytesPerConnection} |`;
   }),
 ];
 console.log(lines.join('\n'));
