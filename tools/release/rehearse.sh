@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Release rehearsal (.ci/run runs it after the tests): pack every public package, lint the tarballs
-# (publint --strict, attw --profile esm-only), version a throwaway copy with changesets and publish
+# (publint --strict, attw --profile esm-only), build the API reference (docs/reference, TypeDoc:
+# a broken {@link} fails), version a throwaway copy with changesets and publish
 # it to a local verdaccio on 127.0.0.1 (storage in a temp dir), then install from it as a stranger
 # would, with plain npm in empty projects: train 3 steps, check core alone fails helpfully, and run
 # the CLI for one epoch. Each check counts as one test in test-output/release-rehearsal.json
@@ -68,6 +69,8 @@ lint_all() {
   return $bad
 }
 check lint lint_all
+# the API reference (docs/reference): TypeDoc over the sources; a broken {@link} or any warning fails
+check api-reference bash tools/reference/build.sh
 
 # 2. a local registry; a throwaway copy versioned by changesets and published to it
 mkdir -p "$tmp/verdaccio/storage"
