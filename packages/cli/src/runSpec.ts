@@ -2,7 +2,7 @@ import { ARCHITECTURE_IDS, FLAVOURS, architecture, architectureRecipe, type Arch
 import { INIT_SCHEMES, createNetwork, createRegistry, type InitScheme, type Network, type Padding } from '@slot-machines/core';
 import { createGreedyStrategy } from '@slot-machines/selection-greedy';
 import { createProbabilisticStrategy } from '@slot-machines/selection-probabilistic';
-import { PAPER_SCHEDULE, recipeDefaults, type Schedule } from '@slot-machines/trainer';
+import { paperSchedule, recipeDefaults, type Schedule } from '@slot-machines/trainer';
 import { createGlobalSharing, createLayerSharing, createNoSharing } from '@slot-machines/weight-sharing';
 import { CliError, validate } from './CliError';
 
@@ -72,6 +72,7 @@ export function resolveRunSpec(given: Partial<Record<keyof RunSpec, unknown>>): 
   };
   const data = (given.data as RunSpec['data'] | undefined) ?? (dataset === 'mnist' ? { kind: 'bundled' } : { kind: 'directory', path: 'cifar-10-batches-bin' });
   if (dataset === 'cifar10' && data.kind !== 'directory') throw new CliError('CIFAR-10 is read from a directory: pass --data-dir DIR (cifar-10-batches-bin)');
+  const epochs = validate.parseInteger('--epochs', given.epochs ?? 200, 1);
   return {
     architecture: architectureId,
     flavour,
@@ -85,12 +86,12 @@ export function resolveRunSpec(given: Partial<Record<keyof RunSpec, unknown>>): 
     init: validate.requireOneOf('--init', given.init ?? 'paper', INIT_SCHEMES),
     padding: validate.requireOneOf('--padding', given.padding ?? 'same', ['same', 'valid'] as const),
     seed: validate.parseInteger('--seed', given.seed ?? 0, 0),
-    epochs: validate.parseInteger('--epochs', given.epochs ?? 200, 1),
+    epochs,
     batchSize: validate.parseInteger('--batch-size', given.batchSize ?? recipe.batchSize, 1),
     learningRate: validate.parseNumber('--lr', given.learningRate ?? recipe.learningRate, { min: 0, minExclusive: true }),
     momentum: validate.parseNumber('--momentum', given.momentum ?? recipe.momentum, { min: 0, max: 1, maxExclusive: true }),
     weightDecay: validate.parseNumber('--weight-decay', given.weightDecay ?? recipe.weightDecay, 0),
-    schedule: (given.schedule as Schedule | undefined) ?? PAPER_SCHEDULE,
+    schedule: (given.schedule as Schedule | undefined) ?? paperSchedule(epochs),
     patience: given.patience == null ? null : validate.parseInteger('--patience', given.patience, 1),
     validationFraction: validate.parseNumber('--validation', given.validationFraction ?? (dataset === 'mnist' ? 0.15 : 0.1), { min: 0, max: 1, maxExclusive: true }),
     trainSubset: given.trainSubset == null ? null : validate.parseInteger('--train-subset', given.trainSubset, 1),

@@ -8,7 +8,7 @@ export { recipeDefaults } from './recipe';
 export type { RecipeDefaults, RecipeKind } from './recipe';
 export { CHECKSUM_KEY, CheckpointError, crc32, decodeTensorFile, encodeTensorFile } from './safetensors';
 export type { TensorFile } from './safetensors';
-export { PAPER_SCHEDULE, learningRateAt } from './schedule';
+export { PAPER_RESTARTS, SGDR_25_2, learningRateAt, paperSchedule } from './schedule';
 export type { Schedule } from './schedule';
 export { SGD } from './SGD';
 export type { SGDOptions } from './SGD';

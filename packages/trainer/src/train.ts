@@ -6,7 +6,7 @@ import type { CheckpointStore } from './CheckpointStore';
 import { evaluate } from './evaluate';
 import { decodeCheckpoint, encodeCheckpoint, restoreTrainingState } from './checkpointCodec';
 import type { BestEpoch, EpochMetrics } from './metrics';
-import { PAPER_SCHEDULE, learningRateAt, type Schedule } from './schedule';
+import { learningRateAt, paperSchedule, type Schedule } from './schedule';
 import { createTrainingState, disposeTrainingState, freshProgress } from './TrainingState';
 import { trainStep } from './trainStep';
 import { TrainingDivergedError, nonFiniteTensors } from './finiteness';
@@ -19,7 +19,7 @@ export interface TrainConfig {
   readonly momentum?: number;
   /** Coupled L2 on every trained tensor. @default 0 */
   readonly weightDecay?: number;
-  /** @default PAPER_SCHEDULE (SGDR, T0 = 25, Tmult = 2) */
+  /** @default paperSchedule(epochs): restarts at epochs 25 and 75 */
   readonly schedule?: Schedule;
   /** Stop once validation accuracy has not improved for this many epochs. @default null: run every epoch */
   readonly patience?: number | null;
@@ -87,7 +87,7 @@ export interface TrainResult {
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const { network, data, config } = options;
   validateConfig(config);
-  const schedule = config.schedule ?? PAPER_SCHEDULE;
+  const schedule = config.schedule ?? paperSchedule(config.epochs);
   const state = createTrainingState(network, { momentum: config.momentum ?? 0.9, weightDecay: config.weightDecay ?? 0, fused: options.fused ?? true });
   let resumedFrom: TrainResult['resumedFrom'] = null;
   const result = (extra: { stoppedEarly: boolean; aborted: boolean }): TrainResult => ({

@@ -160,7 +160,7 @@ function mnistReport(r: {
     `- Machine: ${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${osType()} ${release()}, Node ${process.version}`,
     `- Backend: ${r.backend}`,
     `- Date: ${r.started.toISOString().slice(0, 10)}; training time ${(r.rows.reduce((t, row) => t + row.summary.result.history.reduce((s, m) => s + m.seconds, 0), 0) / 60).toFixed(0)} min in all (sum of the epochs' times)`,
-    `- Recipe: batch 128, SGD momentum 0.9, SGDR restarts at epochs 25 and 75, ${r.epochs} epochs (the paper trains 200),` +
+    `- Recipe: batch 128, SGD momentum 0.9, cosine annealing with restarts at epochs 25 and 75, ${r.epochs} epochs (the paper trains 200),` +
       ' validation split 15% of the training set (seed 0), test accuracy at the epoch of best validation accuracy;' +
       ' GS lr 0.2 and L2 1e-4, PS (softmax) lr 25 and no L2, learned weights lr 0.01 and L2 1e-4; `paper` initialisation;' +
       ' inputs standardised (mean 0.1307, std 0.3081); no biases.',

@@ -47,7 +47,14 @@ export const TRAIN_FLAGS = defineFlags({
   },
   'weight-decay': { type: 'string', value: 'X', group: 'Training', help: 'coupled L2', default: '1e-4; 0 for PS' },
   momentum: { type: 'string', value: 'X', group: 'Training', help: 'SGD momentum', default: '0.9' },
-  schedule: { type: 'string', value: 'NAME', group: 'Training', help: 'sgdr (restarts at 25, 75), cosine or constant', default: 'sgdr' },
+  schedule: {
+    type: 'string',
+    value: 'NAME',
+    group: 'Training',
+    help: 'restarts (cosine, warm restarts at --restarts), sgdr (T0 25, Tmult 2:\nrestarts at 25, 75, 175), cosine (one over the run) or constant',
+    default: 'restarts',
+  },
+  restarts: { type: 'string', value: 'LIST', group: 'Training', help: "epochs of the warm restarts, comma-separated (the paper's: 25, 75)", default: '25,75' },
   patience: { type: 'string', value: 'N', group: 'Training', help: 'stop after N epochs without a better validation accuracy', default: 'off' },
   seed: { type: 'string', value: 'N', group: 'Training', help: 'options, scores, splits, batches and samples derive from it', default: '0' },
   'checkpoint-every': { type: 'string', value: 'N', group: 'Training', help: 'also checkpoint every N steps (epoch ends always are)', default: '0' },
@@ -66,13 +73,17 @@ export const TRAIN_FLAGS = defineFlags({
 /** The spec a `train` command line asks for. */
 export function specFromFlags(values: Record<string, string | boolean | undefined>): RunSpec {
   const str = (name: string) => values[name] as string | undefined;
+  const epochs = Number(str('epochs') ?? 200);
   const schedules = {
+    restarts: { type: 'restarts', restarts: parseRestarts(str('restarts')), epochs, etaMin: 0 },
     sgdr: { type: 'sgdr', t0: 25, tMult: 2, etaMin: 0 },
-    cosine: { type: 'cosine', epochs: Number(str('epochs') ?? 200), etaMin: 0 },
+    cosine: { type: 'cosine', epochs, etaMin: 0 },
     constant: { type: 'constant' },
   } as const;
   const given = str('schedule');
-  const schedule = given === undefined ? undefined : validate.requireOneOf('--schedule', given, Object.keys(schedules) as Array<keyof typeof schedules>);
+  // without --schedule the run takes the paper's (restarts), at --restarts when given
+  const schedule =
+    given === undefined ? (str('restarts') === undefined ? undefined : 'restarts') : validate.requireOneOf('--schedule', given, Object.keys(schedules) as Array<keyof typeof schedules>);
   const dataDir = str('data-dir');
   if (dataDir !== undefined && dataDir.trim() === '') throw new CliError("--data-dir: expected a directory, got '' (leave the flag out for the bundled MNIST)");
   if (dataDir && values.download) throw new CliError('--data-dir and --download exclude each other: pick one source');
@@ -130,6 +141,14 @@ function readSourceSpec(dir: string): RunSpec | null {
  * network flags when finetuning (the network is the source run's), slot flags for learned or
  * random networks, PS's --normalize with greedy selection.
  */
+/** `--restarts 25,75`: strictly increasing epochs >= 1. */
+function parseRestarts(text: string | undefined): number[] {
+  if (text === undefined) return [25, 75];
+  const epochs = text.split(',').map((part) => validate.parseInteger('--restarts', part.trim(), 1));
+  if (epochs.some((e, i) => i > 0 && e <= epochs[i - 1]!)) throw new CliError(`--restarts: expected increasing epochs, e.g. 25,75, got '${text}'`);
+  return epochs;
+}
+
 function refuseUnusedFlags(values: Record<string, string | boolean | undefined>): void {
   const given = (flag: string) => values[flag] !== undefined;
   const refuse = (flags: readonly string[], why: string) => {
@@ -143,6 +162,7 @@ function refuseUnusedFlags(values: Record<string, string | boolean | undefined>)
   const flavour = values.flavour ?? 'slot';
   if (flavour === 'learned') refuse(['k', 'strategy', 'normalize', 'sharing', 'zero-option'], 'the learned flavour trains ordinary weights, no slots');
   if (flavour === 'random') refuse(['k', 'strategy', 'normalize', 'sharing', 'zero-option'], 'the random flavour is one fixed random weight per connection (K = 1), nothing is selected');
+  if ((values.schedule ?? 'restarts') !== 'restarts') refuse(['restarts'], `--schedule ${values.schedule} has no restart epochs to set`);
   if ((values.strategy ?? 'greedy') === 'greedy') refuse(['normalize'], 'it sets how PS (--strategy probabilistic) turns scores into probabilities; greedy selection takes the largest score');
 }
 
