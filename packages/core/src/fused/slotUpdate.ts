@@ -182,10 +182,6 @@ export function slotUpdateLoop(
   outWeights: Float32Array,
   k: number,
 ): void {
-  if (rule === 0 && !shared) {
-    greedyUpdateLoop(scores, velocity, options, grad, lr, momentum, weightDecay, outScores, outVelocity, outIndices, outWeights, k);
-    return;
-  }
   const f = Math.fround;
   const n = grad.length;
   const lr32 = f(lr);
@@ -239,54 +235,6 @@ export function slotUpdateLoop(
     const chosen = Math.min(below, k - 1);
     outIndices[i] = chosen;
     outWeights[i] = options[shared ? chosen : base + chosen]!;
-  }
-}
-
-/**
- * `slotUpdateLoop` for the common case, greedy selection with per-connection options: the same
- * operations in the same order (so the same bits), without the branches of the general loop; about
- * a third faster in V8.
- */
-function greedyUpdateLoop(
-  scores: Float32Array,
-  velocity: Float32Array,
-  options: Float32Array,
-  grad: Float32Array,
-  lr: number,
-  momentum: number,
-  weightDecay: number,
-  outScores: Float32Array,
-  outVelocity: Float32Array,
-  outIndices: Int32Array,
-  outWeights: Float32Array,
-  k: number,
-): void {
-  const f = Math.fround;
-  const n = grad.length;
-  const lr32 = f(lr);
-  const mu32 = f(momentum);
-  const wd32 = f(weightDecay);
-  const decay = wd32 !== 0;
-  for (let i = 0, base = 0; i < n; i++, base += k) {
-    const gi = grad[i]!;
-    let best = -Infinity;
-    let bestK = 0;
-    for (let j = 0; j < k; j++) {
-      const at = base + j;
-      const s = scores[at]!;
-      let g = f(gi * options[at]!);
-      if (decay) g = f(g + f(s * wd32));
-      const v = f(f(velocity[at]! * mu32) + g);
-      const next = f(s - f(v * lr32));
-      outVelocity[at] = v;
-      outScores[at] = next;
-      if (next > best) {
-        best = next;
-        bestK = j;
-      }
-    }
-    outIndices[i] = bestK;
-    outWeights[i] = options[base + bestK]!;
   }
 }
 
