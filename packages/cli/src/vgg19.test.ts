@@ -40,12 +40,12 @@ function vgg(flavour: Flavour, k = 8): { network: Network; config: TrainConfig }
   return { network, config: { epochs: 5, learningRate, weightDecay: recipe.weightDecay, schedule: { type: 'constant' } } };
 }
 
-// The pure-JavaScript cpu backend takes 77 s per VGG-19 step of batch 2 (measured: three GS K=8
-// steps, 2026-11-30), so 20 steps would take 26 minutes of CI: these tests are skipped there, said
+// The pure-JavaScript cpu backend takes 75 s per VGG-19 step of batch 2 (docs/benchmarks.md:
+// vggBench.mjs --backend cpu --batch 2), so 20 steps would take 25 minutes of CI: skipped there, said
 // in their names. The kill-and-resume test runs on tensorflow only, for CI time (it also passed on
 // wasm, in 222 s on the loaded 2-core machine).
 const onCpu = () => testBackend() === 'cpu';
-const cpuNote = ' (not on the cpu backend: 77 s a step)';
+const cpuNote = ' (not on the cpu backend: 75 s a step)';
 
 describe.skipIf(!haveCifar)('VGG-19 on CIFAR-10', () => {
   it.for(['slot', 'learned'] as const)(`%s: 20 training steps lower the loss and leak no tensor${cpuNote}`, { timeout: 900_000 }, async (flavour, ctx) => {
