@@ -11,6 +11,7 @@ export const BACKEND_INDEPENDENT: readonly string[] = [
   'packages/cli/src/runSpec.test.ts',
   'packages/cli/src/tensorboard.test.ts',
   'packages/cli/src/wasmFallback.test.ts',
+  'packages/core/src/export/bitPacking.test.ts',
   'packages/core/src/registry.test.ts',
   'packages/core/src/validate.test.ts',
   'packages/datasets/src/Augmentation.test.ts',
