@@ -26,7 +26,6 @@ const keywords = {
   'wasm-kernels': ['wasm', 'kernels', 'tfjs-backend-wasm'],
   cli: ['cli', 'command-line', 'training'],
   testing: ['testing', 'conformance', 'vitest', 'plugin'],
-  sweep: ['sweep', 'hyperparameter-sweep', 'bullmq', 'redis', 'distributed'],
 };
 
 const order = [

@@ -74,5 +74,19 @@ export type {
   StrategyOptionsById,
 } from './registry';
 export { layersModelJson, toLayersModelArtifacts } from './export/toLayersModel';
+export {
+  COMPACT_MODEL_EXTENSION,
+  COMPACT_MODEL_MAGIC,
+  COMPACT_MODEL_VERSION,
+  COMPACT_MODEL_VERSIONS,
+  compactModelSize,
+  encodeCompactModel,
+  loadCompactModel,
+  readCompactModel,
+} from './export/compactModel';
+export type { CompactModelFile, CompactModelHeader, CompactSection, EncodeCompactModelOptions, LoadCompactModelOptions, LoadedCompactModel } from './export/compactModel';
+export { CompactModelChecksumError, CompactModelCorruptedError, CompactModelError, CompactModelTruncatedError, CompactModelVersionError } from './export/compactModelErrors';
+export { bitsPerIndex } from './export/bitPacking';
+export { crc32, crc32Hex } from './crc32';
 export { FUSED_RULE_CODES, SLOT_UPDATE_KERNEL, SLOT_UPDATE_IN_PLACE_KERNEL, registerSlotKernels, slotUpdate, slotUpdateCpuKernel, slotUpdateInPlace, slotUpdateInPlaceCpuKernel, slotUpdateInPlaceWasmKernel, slotUpdateLoop, slotUpdateReference, slotUpdateWasmKernel } from './fused/slotUpdate';
 export type { FusedRule, SlotChoice, SlotUpdateAttrs, SlotUpdateInputs, SlotUpdateOutputs } from './fused/slotUpdate';

@@ -1,17 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { SlotConfigError } from '../errors';
 import { requireGradients } from '../requireGradients';
-import { INIT_SCHEMES, fans, initBounds } from '../init';
+import { INIT_SCHEMES } from '../init';
 import type { ApplyContext, Layer } from '../layers/Layer';
-import type { LayerSpec } from '../layers/LayerKind';
 import { createLayerRegistry } from '../layers/kinds';
 import type { LayerRegistry } from '../layers/LayerRegistry';
 import { isSlotLayer, WeightLayer, type SlotLayer } from '../layers/WeightLayer';
 import type { SelectionStrategy } from '../selection';
 import { requireInteger, requireOneOf, requireSeed } from '../validate';
-import { noSharing, type OptionRequest, type WeightSharingPolicy } from '../weightSharing';
+import { noSharing, type WeightSharingPolicy } from '../weightSharing';
+import { drawNetworkOptions } from './drawOptions';
 import type { NetworkOptions, ResolvedNetworkConfig } from './NetworkConfig';
-import { planLayers, summarizePlans, type LayerPlan, type LayerSummary } from './planLayers';
+import { planLayers, selectedLayerSpecs, summarizePlans, type LayerPlan, type LayerSummary } from './planLayers';
 
 export interface ForwardOptions {
   /** Training mode: the strategy samples, dropout drops, batch norm uses and updates batch statistics. @default false */
@@ -66,7 +66,7 @@ export class Network {
       throw new SlotConfigError('sharing', 'a WeightSharingPolicy with a createOptions(requests, ctx) method', this.sharing);
     }
     const initial = initialValues(options);
-    const drawn = this.drawOptions(slotPlans);
+    const drawn = drawNetworkOptions(plans, this.config, this.sharing);
     const layers: Layer[] = [];
     try {
       for (const plan of plans) {
@@ -237,7 +237,7 @@ export class Network {
     try {
       return new Network({
         ...this.config,
-        layers: this.plans.map((p) => ({ ...p.spec, type: p.kind.weight?.plainType ?? p.spec.type, name: p.name }) as LayerSpec),
+        layers: selectedLayerSpecs(this.plans),
         layerKinds: this.layerKinds,
         initialVariables: initial,
         trainableWeights: options.trainable ?? false,
@@ -249,24 +249,6 @@ export class Network {
 
   dispose(): void {
     for (const layer of this.layers) layer.dispose();
-  }
-
-  private drawOptions(slotPlans: readonly LayerPlan[]): Map<string, tf.Tensor> {
-    const { k, seed, init } = this.config;
-    const requests: OptionRequest[] = slotPlans.map((p) => {
-      const { fanIn, fanOut } = fans(p.weightShape!);
-      return {
-        layerIndex: p.weightIndex,
-        shape: [...p.weightShape!, k],
-        bound: initBounds(init, p.kind.weight!.op, fanIn, fanOut).weightBound,
-      };
-    });
-    if (requests.length === 0) return new Map();
-    const tensors = this.sharing.createOptions(requests, { k, seed });
-    if (!Array.isArray(tensors) || tensors.length !== requests.length) {
-      throw new SlotConfigError(`sharing '${this.sharing.id}'.createOptions`, `${requests.length} tensors, one per slot layer`, tensors?.length);
-    }
-    return new Map(slotPlans.map((p, i) => [p.name, tensors[i]!]));
   }
 }
 

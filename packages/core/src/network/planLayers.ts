@@ -58,3 +58,11 @@ export function summarizePlans(plans: readonly LayerPlan[], k: number): LayerSum
     ...(p.kind.counts ? p.kind.counts(p.spec as never, p, { k }) : NO_PARAMETERS),
   }));
 }
+
+/**
+ * The layer specs of the selected (argmax) network of `plans`: each slot kind becomes its learned
+ * twin (`slotDense` -> `dense`), every layer keeps its resolved name.
+ */
+export function selectedLayerSpecs(plans: readonly LayerPlan[]): LayerSpec[] {
+  return plans.map((p) => ({ ...p.spec, type: p.kind.weight?.plainType ?? p.spec.type, name: p.name }) as LayerSpec);
+}
