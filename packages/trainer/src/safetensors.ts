@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { crc32Hex } from '@slot-machines/core';
 
 /**
  * Tensors and a JSON state in the safetensors layout (8-byte little-endian header length, a JSON
@@ -33,22 +34,8 @@ export const CHECKSUM_KEY = 'slot-machines.crc32';
 
 const DTYPES = { float32: 'F32', int32: 'I32' } as const;
 
-let crcTable: Uint32Array | undefined;
-/** CRC-32 (IEEE 802.3, as zlib and PNG) of `bytes`, as 8 lowercase hex digits. */
-export function crc32(bytes: Uint8Array): string {
-  if (!crcTable) {
-    crcTable = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[n] = c >>> 0;
-    }
-  }
-  const table = crcTable;
-  let c = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) c = table[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
-  return ((c ^ 0xffffffff) >>> 0).toString(16).padStart(8, '0');
-}
+/** CRC-32 (IEEE 802.3, as zlib and PNG) of `bytes`, as 8 lowercase hex digits (core's `crc32Hex`). */
+export const crc32 = crc32Hex;
 
 /** Encodes tensors (not disposed) and string metadata, with a CRC-32 per tensor. Reads the tensors' data synchronously. */
 export function encodeTensorFile(tensors: Readonly<Record<string, tf.Tensor>>, metadata: Readonly<Record<string, string>>): Uint8Array {
