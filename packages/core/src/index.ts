@@ -6,7 +6,7 @@ export { MissingGradientsError, requireGradients } from './requireGradients';
 export { fans, initBounds, seededUniform, INIT_SCHEMES } from './init';
 export type { InitScheme, InitBounds, WeightLayerKind } from './init';
 export { argmaxSelection } from './selection';
-export type { FusedSelection, SelectionContext, SelectionRecipe, SelectionStrategy } from './selection';
+export type { FusedSelection, ScoreRequest, SelectionContext, SelectionRecipe, SelectionStrategy } from './selection';
 export { gatherOptions, straightThroughSelect } from './straightThrough';
 export { noSharing } from './weightSharing';
 export type { OptionRequest, SharingContext, WeightSharingPolicy } from './weightSharing';

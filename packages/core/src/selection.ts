@@ -43,6 +43,50 @@ export interface SelectionStrategy<Id extends string = string> {
    * `ctx` (the same seeded stream). Omit it and trainers use the unfused path with `select`.
    */
   readonly fused?: FusedSelection;
+  /**
+   * The choice of the selected network: the one used at test time (unless `evalSelection` is
+   * `'strategy'`), by `extract()`, exports, `selections()` and `sparsity()`. scores `[...S, K]` ->
+   * int32 `[...S]`, deterministic; the caller owns the result. For a pruning rule such as
+   * edge-popup's layer-wide top-k, which no per-connection argmax reproduces.
+   * @default argmaxSelection (GS, PS: the argmax network of spec section 3)
+   */
+  selectEval?(scores: tf.Tensor): tf.Tensor;
+  /**
+   * A factor on the straight-through gradient, elementwise over the scores: the backward pass
+   * treats the effective weight as `Σ_k φ(s)_k · W_k`, so every score gets
+   * `dL/dW_eff · W_k · φ'(s_k)`; this returns φ'(scores) `[...S, K]` (the caller owns it). For
+   * example supermasks sample from sigmoid(s) (φ = sigmoid), edge-popup's code ranks |s| (φ = |·|).
+   * @default φ(s) = s: the factor 1 of spec section 4
+   */
+  straightThroughScale?(scores: tf.Tensor): tf.Tensor;
+  /**
+   * The initial scores `[...S, K]` this strategy's method prescribes, instead of the network's
+   * `init` scheme (spec section 2). Draw every random number from `request.seed`. The caller owns
+   * the result. @default U(0, scoreBound) of the network's `init` scheme
+   */
+  initialScores?(request: ScoreRequest): tf.Tensor;
+  /**
+   * The network settings the strategy only works with, checked when a slot layer is built (a
+   * `SlotConfigError` names the field). Pruning strategies, for example, need K = 2 with the zero
+   * option: one weight per connection and the zero that prunes it.
+   */
+  readonly requires?: { readonly k?: number; readonly zeroOption?: boolean };
+}
+
+/** What `SelectionStrategy.initialScores` is asked for: one slot layer's scores. */
+export interface ScoreRequest {
+  /** `[...S, K]`. */
+  readonly shape: readonly number[];
+  /** Dense or conv2d. */
+  readonly op: 'dense' | 'conv2d';
+  /** cin·kh·kw (dense: inputs). */
+  readonly fanIn: number;
+  /** cout·kh·kw (dense: units). */
+  readonly fanOut: number;
+  /** Derived from (network seed, 'scores', layer index): the only source of randomness. */
+  readonly seed: number;
+  /** Position among the network's weight layers. */
+  readonly layerIndex: number;
 }
 
 /** See `SelectionStrategy.fused`. */

@@ -8,20 +8,29 @@ import * as tf from '@tensorflow/tfjs-core';
  *     dL/ds[..., k] = dL/dW_eff[...] · W[..., k]
  *
  * `options` is `[...S, K]` (one vector per connection) or `[K]` (shared by all connections);
- * `scores` is `[...S, K]`. Call inside `tf.tidy`; the caller owns the returned `[...S]` tensor.
+ * `scores` is `[...S, K]`. `scale` (optional) returns φ'(scores) for a surrogate φ: the gradient of
+ * score k is then multiplied by it. Call inside `tf.tidy`; the caller owns the returned `[...S]` tensor.
  * Neither `options` nor `scores` is disposed or kept.
  */
 export function straightThroughSelect(
   scores: tf.Tensor,
   options: tf.Tensor,
   choose: (scores: tf.Tensor) => tf.Tensor,
+  scale?: (scores: tf.Tensor) => tf.Tensor,
 ): tf.Tensor {
   const select = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const indices = choose(args[0] as tf.Tensor);
+    const s = args[0] as tf.Tensor;
+    const indices = choose(s);
     const value = gatherOptions(options, indices);
+    // with a surrogate φ (SelectionStrategy.straightThroughScale) every score also gets φ'(s),
+    // computed on the backward pass only
+    if (scale) (args[1] as tf.GradSaveFunc)([s]);
     return {
       value,
-      gradFunc: (dy: tf.Tensor) => tf.mul(tf.expandDims(dy, -1), options),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const g = tf.mul(tf.expandDims(dy, -1), options);
+        return scale ? tf.mul(g, scale(saved[0]!)) : g;
+      },
     };
   });
   return select(scores);

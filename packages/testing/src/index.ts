@@ -1,2 +1,2 @@
-export { describeSelectionStrategy, describeWeightSharingPolicy, expectNoTensorLeak, teacherAccuracy, teacherTask } from './conformance';
+export { describeSelectionStrategy, describeWeightSharingPolicy, expectNoTensorLeak, networkSettings, teacherAccuracy, teacherTask } from './conformance';
 export type { SelectionConformanceOptions } from './conformance';

@@ -72,6 +72,7 @@ export class SlotWeights implements WeightProvider {
       throw new SlotConfigError('strategy', 'a SelectionStrategy object with a select(scores, ctx) method', options.strategy);
     }
     this.strategy = options.strategy;
+    checkRequirements(this.strategy, this.k, this.zeroOption);
     this.weightShape = options.weightShape;
 
     const { fanIn, fanOut } = fans(this.weightShape);
@@ -84,7 +85,16 @@ export class SlotWeights implements WeightProvider {
     this.options = tf.keep(this.zeroOption ? withZeroOption(drawn) : drawn);
     if (this.options !== drawn) drawn.dispose();
 
-    const initialScores = seededUniform(scoreShape, 0, bounds.scoreBound, deriveSeed(this.seed, 'scores', this.layerIndex));
+    const scoreSeed = deriveSeed(this.seed, 'scores', this.layerIndex);
+    const initialScores = this.strategy.initialScores
+      ? this.strategy.initialScores({ shape: scoreShape, op: options.op, fanIn, fanOut, seed: scoreSeed, layerIndex: this.layerIndex })
+      : seededUniform(scoreShape, 0, bounds.scoreBound, scoreSeed);
+    try {
+      checkOptionsShape(initialScores, scoreShape, `strategy '${this.strategy.id}'.initialScores for ${this.name}`, false);
+    } catch (error) {
+      tf.dispose([initialScores, this.options]);
+      throw error;
+    }
     this.scores = tf.variable(initialScores, true);
     initialScores.dispose();
   }
@@ -99,7 +109,8 @@ export class SlotWeights implements WeightProvider {
 
   /**
    * The weight used on this forward pass, with the straight-through score gradient.
-   * Training: the strategy chooses; otherwise the argmax network (unless the strategy asks for itself).
+   * Training: the strategy chooses; otherwise the selected network (the argmax network unless the
+   * strategy has its own `selectEval`, or asks for `select` itself with `evalSelection: 'strategy'`).
    * Call inside `tf.tidy`; the caller owns the result.
    */
   weight(ctx: ApplyContext): tf.Tensor {
@@ -110,19 +121,27 @@ export class SlotWeights implements WeightProvider {
       layerIndex: this.layerIndex,
       step: ctx.step,
     };
-    return straightThroughSelect(this.scores, this.options, (s) =>
-      useStrategy ? this.strategy.select(s, selectionContext) : argmaxSelection(s),
+    const scale = this.strategy.straightThroughScale?.bind(this.strategy);
+    return straightThroughSelect(
+      this.scores,
+      this.options,
+      (s) => (useStrategy ? this.strategy.select(s, selectionContext) : this.selectEval(s)),
+      scale,
     );
   }
 
-  /** int32 `[...S]`: the argmax choice per connection. The caller owns the result. */
+  /** int32 `[...S]`: the selected network's choice per connection (argmax unless the strategy has `selectEval`). The caller owns the result. */
   selectedIndices(): tf.Tensor {
-    return tf.tidy(() => argmaxSelection(this.scores));
+    return tf.tidy(() => this.selectEval(this.scores));
   }
 
-  /** The argmax network's weight `[...S]` as a plain tensor (no gradient). The caller owns it. */
+  /** The selected network's weight `[...S]` as a plain tensor (no gradient). The caller owns it. */
   selectedWeight(): tf.Tensor {
-    return tf.tidy(() => gatherOptions(this.options, argmaxSelection(this.scores)));
+    return tf.tidy(() => gatherOptions(this.options, this.selectEval(this.scores)));
+  }
+
+  private selectEval(scores: tf.Tensor): tf.Tensor {
+    return this.strategy.selectEval ? this.strategy.selectEval(scores) : argmaxSelection(scores);
   }
 
   /** Replaces the scores (e.g. from a checkpoint). The values are copied; `scores` is not disposed. */
@@ -153,6 +172,18 @@ export function withZeroOption(options: tf.Tensor): tf.Tensor {
     // negative options times 0 give -0; adding +0 makes the zero option exactly +0
     return tf.add(tf.mul(options, mask), tf.scalar(0));
   });
+}
+
+/** Throws a `SlotConfigError` when the network's K or zero option is not what the strategy requires. */
+function checkRequirements(strategy: SelectionStrategy, k: number, zeroOption: boolean): void {
+  const required = strategy.requires;
+  if (!required) return;
+  if (required.k !== undefined && required.k !== k) {
+    throw new SlotConfigError('k', `${required.k} for strategy '${strategy.id}'`, k);
+  }
+  if (required.zeroOption !== undefined && required.zeroOption !== zeroOption) {
+    throw new SlotConfigError('zeroOption', `${required.zeroOption} for strategy '${strategy.id}'`, zeroOption);
+  }
 }
 
 function checkOptionsShape(t: tf.Tensor, full: readonly number[], name: string, allowShared = true): void {
