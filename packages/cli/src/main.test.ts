@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -29,6 +29,8 @@ describe('slot-machines --help and bad input', () => {
     [['train', '--bogus'], /slot-machines train: Unknown option '--bogus'/],
     [['eval'], /--run DIR is required/],
     [['eval', '--run', '/nonexistent/run'], /\/nonexistent\/run\/config\.json: no such file/],
+    [['eval', '--model', '/nonexistent/model.slot'], /slot-machines eval: \/nonexistent\/model\.slot: no such file/],
+    [['export', '--run', 'r', '--out', 'o', '--format', 'onnx'], /--format: expected one of 'layers-model', 'slot', got 'onnx'/],
     [['reproduce', 'imagenet'], /expected a dataset: 'reproduce mnist'/],
   ])('%j fails with a message that names the problem', async (argv, message) => {
     const io = captureIo();
@@ -82,6 +84,21 @@ describe('train, eval and export on real MNIST', () => {
     }
     expect(correct / mnist.testCount).toBeCloseTo(slotAccuracy, 4);
     model.dispose();
+
+    // the compact model: over 10x smaller than the float32 weights, the same test accuracy once reloaded
+    const compactIo = captureIo();
+    expect(await main(['export', '--run', run, '--out', exported, '--format', 'slot', '--backend', backend], compactIo), compactIo.err()).toBe(0);
+    const slotFile = join(exported, 'model.slot');
+    const compact = await readFile(slotFile);
+    expect(compact.byteLength * 10).toBeLessThan(weights.byteLength);
+    expect(compactIo.out()).toContain(`wrote ${slotFile}: ${compact.byteLength.toLocaleString('en-US')} bytes`);
+    const compactEval = captureIo();
+    expect(await main(['eval', '--model', slotFile, '--backend', backend], compactEval), compactEval.err()).toBe(0);
+    expect(Number(/test accuracy: ([\d.]+)%/.exec(compactEval.out())![1]) / 100).toBe(slotAccuracy);
+    await writeFile(join(dir, 'cut.slot'), compact.subarray(0, 1000));
+    const cut = captureIo();
+    expect(await main(['eval', '--model', join(dir, 'cut.slot'), '--backend', backend], cut)).toBe(2);
+    expect(cut.err()).toMatch(/cut\.slot: truncated: 1000 bytes, expected \d+ \(CompactModelTruncatedError\)/);
 
     // finetuning starts from the selected network: its first epoch already sits near its accuracy
     const tuned = captureIo();
