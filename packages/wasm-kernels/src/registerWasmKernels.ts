@@ -10,6 +10,7 @@ import {
   type NamedAttrMap,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { registerSlotUpdateSimd } from './slotUpdateSimd';
 
 /**
  * The gradient of a 2-D convolution with respect to its filter, for the wasm backend, which ships
@@ -44,11 +45,14 @@ const conv2DBackpropFilterWasm: KernelConfig = {
 };
 
 /**
- * Registers the kernels slot machines need that the wasm backend lacks. Idempotent; a kernel the
- * backend already has (a later tfjs) is left alone. Call before training on wasm.
+ * Registers the kernels slot machines need that the wasm backend lacks, and the fused slot update
+ * as a WebAssembly SIMD module (`SlotMachinesSlotUpdate`, `SlotMachinesSlotUpdateInPlace`; where the
+ * engine has SIMD, in place of core's JS loop). Idempotent; a tfjs kernel the backend already has
+ * (a later tfjs) is left alone. Call before training on wasm.
  */
 export function registerWasmKernels(): void {
   for (const config of [conv2DBackpropFilterWasm]) {
     if (!getKernel(config.kernelName, config.backendName)) registerKernel(config);
   }
+  registerSlotUpdateSimd();
 }
