@@ -29,4 +29,5 @@ export const BACKEND_INDEPENDENT: readonly string[] = [
   'packages/playground/src/mnistPack.test.ts',
   'packages/trainer/src/recipe.test.ts',
   'packages/trainer/src/schedule.test.ts',
+  'packages/wasm-kernels/src/slotUpdateWasmBinary.test.ts',
 ];
