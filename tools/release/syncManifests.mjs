@@ -17,6 +17,8 @@ const keywords = {
   core: ['straight-through-estimator', 'slot-layers', 'plugin-contract'],
   'selection-greedy': ['selection-plugin', 'greedy-selection'],
   'selection-probabilistic': ['selection-plugin', 'probabilistic-selection'],
+  'selection-edge-popup': ['selection-plugin', 'edge-popup', 'pruning'],
+  'selection-supermask': ['selection-plugin', 'supermask', 'pruning'],
   'weight-sharing': ['weight-sharing', 'plugin'],
   architectures: ['lenet', 'conv-net', 'vgg'],
   datasets: ['mnist', 'cifar-10', 'idx', 'dataset'],
@@ -26,6 +28,7 @@ const keywords = {
   'wasm-kernels': ['wasm', 'kernels', 'tfjs-backend-wasm'],
   cli: ['cli', 'command-line', 'training'],
   testing: ['testing', 'conformance', 'vitest', 'plugin'],
+  sweep: ['sweep', 'hyperparameter-sweep', 'bullmq', 'redis', 'distributed'],
 };
 
 const order = [
