@@ -29,6 +29,7 @@ const keywords = {
   cli: ['cli', 'command-line', 'training'],
   testing: ['testing', 'conformance', 'vitest', 'plugin'],
   sweep: ['sweep', 'hyperparameter-sweep', 'bullmq', 'redis', 'distributed'],
+  sweep: ['sweep', 'hyperparameter-sweep', 'bullmq', 'redis', 'distributed'],
 };
 
 const order = [

@@ -27,6 +27,8 @@ export const BACKEND_INDEPENDENT: readonly string[] = [
   'packages/playground/src/histogram.test.ts',
   'packages/playground/src/loadMnistPack.test.ts',
   'packages/playground/src/mnistPack.test.ts',
+  'packages/sweep/src/planSweep.test.ts',
+  'packages/sweep/src/readme.test.ts',
   'packages/trainer/src/recipe.test.ts',
   'packages/trainer/src/schedule.test.ts',
   'packages/wasm-kernels/src/slotUpdateWasmBinary.test.ts',

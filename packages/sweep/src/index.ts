@@ -1,0 +1,16 @@
+export { SweepError } from './SweepError';
+export { parseSweepGrid, validateSweepGrid } from './SweepGrid';
+export type { AxisValue, SweepGrid } from './SweepGrid';
+export { PLAN_FILE, differingField, planSweep, queueNameOf, readSweepPlan, runIdOf, writeSweepPlan } from './planSweep';
+export type { PlannedRun, SweepPlan } from './planSweep';
+export { EVENTS_FILE, appendRunEvent, inspectRunDirectory, readRunEvents } from './runDirectory';
+export type { EpochRecord, RunDirectoryState, RunEvent } from './runDirectory';
+export { DEFAULT_REDIS_URL, connectRedis } from './connectRedis';
+export { enqueueSweep } from './enqueueSweep';
+export type { EnqueueOptions, EnqueueResult, SweepJobData, SweepJobResult } from './enqueueSweep';
+export { startSweepWorker } from './startSweepWorker';
+export type { RunProgress, RunToTrain, RunTrainer, SweepWorker, SweepWorkerOptions } from './startSweepWorker';
+export { sweepStatus } from './sweepStatus';
+export type { QueueState, RunStatus, SweepStatus } from './sweepStatus';
+export { aggregateSweep, collectSweepResults } from './sweepResults';
+export type { AggregatedPoint, RunResult } from './sweepResults';
