@@ -130,7 +130,7 @@ async function choose(page: Page, settings: { k: number; strategy: 'greedy' | 'p
 const of = <T extends TrainingEvent['type']>(list: TrainingEvent[], type: T) => list.filter((e): e is Of<T> => e.type === type);
 
 describe('the demo in headless Chromium', () => {
-  it('trains Lenet-300-100 (GS, K = 8) past 90% test accuracy on wasm SIMD with threads, seeded, leak-free, and exports the selected network', async () => {
+  it('trains Lenet-300-100 (GS, K = 8) past 90% test accuracy on wasm SIMD with threads, seeded, leak-free, exports the selected network, and round-trips it as a compact model', async () => {
     const { page, ready, problems } = await openDemo(servers.isolated);
 
     // The backend: wasm with SIMD; the page is isolated, so threads, one per logical core (at most 8).
@@ -209,6 +209,49 @@ describe('the demo in headless Chromium', () => {
     expect(model.weightsManifest[0]!.paths).toEqual(['weights.bin']);
     expect(model.weightsManifest[0]!.weights.map((w) => w.shape)).toEqual([[784, 300], [300, 100], [100, 10]]);
     expect(readFileSync(weightsPath).byteLength).toBe(LENET_WEIGHTS * 4);
+
+    // The compact model: the seed and 3 bits per connection, over 10x smaller than the float32 weights.
+    const compactDownload = page.waitForEvent('download', (d) => d.suggestedFilename() === 'model.slot');
+    await page.getByRole('button', { name: 'Download compact model' }).click();
+    const compactPath = join(outDir, 'model', 'model.slot');
+    await (await compactDownload).saveAs(compactPath);
+    const compact = readFileSync(compactPath);
+    expect(compact.byteLength * 10).toBeLessThan(LENET_WEIGHTS * 4);
+    expect(compact.byteLength).toBeGreaterThan(Math.ceil((LENET_WEIGHTS * 3) / 8));
+
+    // Loaded back into the page, the network rebuilt from the seed scores the trained network's test accuracy.
+    await page.getByLabel('Load model').setInputFiles(compactPath);
+    await page.waitForFunction(
+      () => {
+        const error = window.slotMachinesDemo.events.find((e) => e.type === 'error');
+        if (error) throw new Error(`the page reported an error: ${JSON.stringify(error)}`);
+        return window.slotMachinesDemo.events.some((e) => e.type === 'loaded');
+      },
+      null,
+      { timeout: 60_000, polling: 200 },
+    );
+    const loaded = (await events(page)).find((e): e is Extract<FromWorker, { type: 'loaded' }> => e.type === 'loaded')!.summary;
+    expect(loaded).toMatchObject({ name: 'model.slot', bytes: compact.byteLength, k: 8, seed: 7, connections: LENET_WEIGHTS, bitsPerConnection: 3, testImages: 10_000 });
+    expect(loaded.testAccuracy).toBe(accuracy.at(-1));
+    await expect(page.locator('#loaded').textContent()).resolves.toContain(`it scores ${(loaded.testAccuracy * 100).toFixed(2)}% on the 10,000 test images`);
+    await page.screenshot({ path: join(outDir, 'demo-compact-loaded.png'), fullPage: true });
+
+    // Node rebuilds the browser's file too: the same options regenerated (every layer's checksum
+    // matches, or loading throws), the same test accuracy.
+    const { initRuntime } = await import('@slot-machines/runtime-node');
+    await initRuntime({ log: () => {} });
+    const [{ loadCompactModel }, { loadBundledMnist }, { createBatchIterator }, { evaluate }] = await Promise.all([
+      import('@slot-machines/core'),
+      import('@slot-machines/datasets/node'),
+      import('@slot-machines/datasets'),
+      import('@slot-machines/trainer'),
+    ]);
+    const inNode = loadCompactModel(new Uint8Array(compact), { source: compactPath });
+    const mnist = await loadBundledMnist();
+    const normalization = (inNode.metadata.slotMachines as { normalization: import('@slot-machines/datasets').Normalization }).normalization;
+    const nodeAccuracy = evaluate(inNode.network, createBatchIterator(mnist, { batchSize: 1000, part: 'test', shuffle: false, normalization })).accuracy;
+    inNode.network.dispose();
+    expect(nodeAccuracy).toBe(loaded.testAccuracy);
 
     expect(problems).toEqual([]);
   });

@@ -1,7 +1,7 @@
 // The page: controls, live plots and downloads. All the work happens in ./worker.ts; this module
 // imports no TensorFlow.js, so the page stays small and never blocks.
 import './styles.css';
-import type { DemoRequest, FromWorker, LayerHistogram, RuntimeRequest, ToWorker, TrainingEvent } from './protocol';
+import type { DemoRequest, FromWorker, LayerHistogram, LoadedModelSummary, RuntimeRequest, ToWorker, TrainingEvent } from './protocol';
 import { drawLayerHistogram } from './ui/histogramChart';
 import { LineChart } from './ui/lineChart';
 
@@ -34,6 +34,9 @@ const el = {
   start: $<HTMLButtonElement>('start'),
   stop: $<HTMLButtonElement>('stop'),
   download: $<HTMLButtonElement>('download'),
+  downloadCompact: $<HTMLButtonElement>('download-compact'),
+  loadModel: $<HTMLInputElement>('load-model'),
+  loaded: $('loaded'),
   progress: $<HTMLProgressElement>('progress'),
   progressText: $('progress-text'),
   histograms: $('histograms'),
@@ -74,7 +77,7 @@ const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'modu
 const send = (message: ToWorker) => worker.postMessage(message);
 worker.onmessage = (event: MessageEvent<FromWorker>) => {
   const message = event.data;
-  handle.events.push(message.type === 'model' ? { ...message, weights: new ArrayBuffer(0) } : message);
+  handle.events.push(message.type === 'model' ? { ...message, weights: new ArrayBuffer(0) } : message.type === 'compact' ? { ...message, bytes: new ArrayBuffer(0) } : message);
   try {
     onMessage(message);
   } catch (error) {
@@ -131,6 +134,26 @@ el.download.addEventListener('click', () => {
   el.download.disabled = true;
   send({ type: 'export' });
 });
+el.downloadCompact.addEventListener('click', () => {
+  el.downloadCompact.disabled = true;
+  send({ type: 'export-compact' });
+});
+el.loadModel.addEventListener('change', () => {
+  const file = el.loadModel.files?.[0];
+  if (!file) return;
+  el.loadModel.value = '';
+  hideError();
+  el.loaded.hidden = false;
+  el.loaded.textContent = `Loading ${file.name}: regenerating its random options from the seed, then testing it…`;
+  el.loadModel.disabled = true;
+  file.arrayBuffer().then(
+    (bytes) => worker.postMessage({ type: 'load', name: file.name, bytes } satisfies ToWorker, [bytes]),
+    (error: unknown) => {
+      showError(`${file.name} could not be read: ${error instanceof Error ? error.message : String(error)}`);
+      el.loadModel.disabled = run !== null;
+    },
+  );
+});
 
 function onMessage(message: FromWorker): void {
   switch (message.type) {
@@ -161,17 +184,33 @@ function onMessage(message: FromWorker): void {
       offerDownload(message.modelJson, message.weights);
       el.download.disabled = !trained || run !== null;
       return;
+    case 'compact':
+      offerFiles('The selected network as a compact model (the seed and each connection’s choice; load it here or with loadCompactModel): ', [
+        ['model.slot', new Blob([message.bytes], { type: 'application/octet-stream' })],
+      ]);
+      el.downloadCompact.disabled = !trained || run !== null;
+      return;
+    case 'loaded':
+      showLoaded(message.summary);
+      el.loadModel.disabled = run !== null;
+      return;
     case 'error':
       showError(
         message.during === 'init'
           ? `TensorFlow.js or the MNIST data could not be loaded: ${message.message}`
           : message.during === 'export'
             ? `The network could not be exported: ${message.message}`
-            : `Training failed: ${message.message}`,
+            : message.during === 'load'
+              ? `The model could not be loaded: ${message.message}`
+              : `Training failed: ${message.message}`,
       );
       if (message.during === 'init') el.runtime.textContent = 'Not ready: the error below says why.';
       if (message.during === 'training' || message.during === 'worker') setIdle(message.during === 'training');
-      if (message.during === 'export') el.download.disabled = !trained;
+      if (message.during === 'export') el.download.disabled = el.downloadCompact.disabled = !trained;
+      if (message.during === 'load') {
+        el.loadModel.disabled = run !== null;
+        el.loaded.hidden = true;
+      }
       return;
   }
 }
@@ -231,6 +270,7 @@ function onTraining(event: TrainingEvent): void {
       drawHistograms(event.histograms);
       trained = true;
       el.download.disabled = false;
+      el.downloadCompact.disabled = false;
       describe();
       return;
     }
@@ -290,11 +330,15 @@ function describe(): void {
 }
 
 function offerDownload(modelJson: object, weights: ArrayBuffer): void {
-  el.downloads.querySelectorAll('a').forEach((a) => URL.revokeObjectURL(a.href));
-  const files = [
+  offerFiles('The selected network as a TensorFlow.js LayersModel (open it with tf.loadLayersModel): ', [
     ['model.json', new Blob([JSON.stringify(modelJson)], { type: 'application/json' })],
     ['weights.bin', new Blob([weights], { type: 'application/octet-stream' })],
-  ] as const;
+  ]);
+}
+
+/** Offers `files` as links after `text` and starts their downloads. */
+function offerFiles(text: string, files: ReadonlyArray<readonly [string, Blob]>): void {
+  el.downloads.querySelectorAll('a').forEach((a) => URL.revokeObjectURL(a.href));
   const links = files.map(([name, blob]) => {
     const a = document.createElement('a');
     a.href = URL.createObjectURL(blob);
@@ -302,14 +346,25 @@ function offerDownload(modelJson: object, weights: ArrayBuffer): void {
     a.textContent = `${name} (${(blob.size / 1024).toFixed(0)} KiB)`;
     return a;
   });
-  el.downloads.replaceChildren('The selected network as a TensorFlow.js LayersModel (open it with tf.loadLayersModel): ', ...links);
+  el.downloads.replaceChildren(text, ...links);
   for (const a of links) a.click();
+}
+
+function showLoaded(m: LoadedModelSummary): void {
+  const kib = (m.bytes / 1024).toFixed(0);
+  const float32 = ((m.connections * 4) / 1024).toFixed(0);
+  el.loaded.hidden = false;
+  el.loaded.textContent =
+    `Loaded ${m.name} (${kib} KiB; its ${m.connections.toLocaleString('en')} weights as float32 would take ${float32} KiB): K = ${m.k}, seed ${m.seed}, ` +
+    `${m.bitsPerConnection} bits per connection. Rebuilt from the seed, it scores ${percent(m.testAccuracy, 2)} on the ${m.testImages.toLocaleString('en')} test images.`;
 }
 
 function setRunning(): void {
   el.start.disabled = true;
   el.stop.disabled = false;
   el.download.disabled = true;
+  el.downloadCompact.disabled = true;
+  el.loadModel.disabled = true;
   for (const input of [el.k, el.strategy, el.epochs, el.seed, el.threads]) input.disabled = true;
 }
 
@@ -317,6 +372,8 @@ function setIdle(canTrain: boolean): void {
   el.start.disabled = !canTrain;
   el.stop.disabled = true;
   el.download.disabled = !trained;
+  el.downloadCompact.disabled = !trained;
+  el.loadModel.disabled = !canTrain;
   for (const input of [el.k, el.strategy, el.epochs, el.seed]) input.disabled = false;
   el.threads.disabled = !threadsChoosable;
 }

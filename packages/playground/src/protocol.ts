@@ -83,12 +83,31 @@ export type TrainingEvent =
     }
   | { readonly type: 'done'; readonly aborted: boolean; readonly steps: number; readonly seconds: number; readonly numTensors: number };
 
+/** A compact model the worker loaded and tested. */
+export interface LoadedModelSummary {
+  /** The file's name. */
+  readonly name: string;
+  readonly bytes: number;
+  readonly k: number;
+  readonly seed: number;
+  /** Connections of its slot layers, and the bits each one's choice takes. */
+  readonly connections: number;
+  readonly bitsPerConnection: number;
+  /** Accuracy of the rebuilt network on the test images. */
+  readonly testAccuracy: number;
+  readonly testImages: number;
+}
+
 /** Page -> worker. */
 export type ToWorker =
   | { readonly type: 'init'; readonly runtime: RuntimeRequest }
   | { readonly type: 'start'; readonly request: DemoRequest }
   | { readonly type: 'stop' }
-  | { readonly type: 'export' };
+  | { readonly type: 'export' }
+  /** The trained network as a compact model (`model.slot`). */
+  | { readonly type: 'export-compact' }
+  /** Rebuild the network of a compact model file and test it. */
+  | { readonly type: 'load'; readonly name: string; readonly bytes: ArrayBuffer };
 
 /** Worker -> page. */
 export type FromWorker =
@@ -101,4 +120,6 @@ export type FromWorker =
     }
   | { readonly type: 'training'; readonly event: TrainingEvent }
   | { readonly type: 'model'; readonly modelJson: object; readonly weights: ArrayBuffer }
-  | { readonly type: 'error'; readonly during: 'init' | 'training' | 'export' | 'worker'; readonly message: string };
+  | { readonly type: 'compact'; readonly bytes: ArrayBuffer }
+  | { readonly type: 'loaded'; readonly summary: LoadedModelSummary }
+  | { readonly type: 'error'; readonly during: 'init' | 'training' | 'export' | 'load' | 'worker'; readonly message: string };

@@ -8,8 +8,9 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import mnistPackUrl from '../generated/mnist-pack.bin.gz?url';
+import { exportCompactModel, loadAndTestCompactModel } from './compactModel';
 import { loadMnistPack } from './loadMnistPack';
-import type { FromWorker, RuntimeRequest, ToWorker } from './protocol';
+import type { DemoRequest, FromWorker, RuntimeRequest, ToWorker } from './protocol';
 import { exportSelectedNetwork, runDemoTraining } from './trainingSession';
 
 interface WorkerScope {
@@ -25,6 +26,7 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
 
 let ready: Promise<ImageDataset> | null = null;
 let network: Network | null = null;
+let trainedWith: DemoRequest | null = null;
 let running: AbortController | null = null;
 
 /** One macrotask: lets `stop` and `export` messages in between training steps. */
@@ -63,6 +65,7 @@ async function start(message: Extract<ToWorker, { type: 'start' }>): Promise<voi
   const dataset = await ready;
   network?.dispose();
   network = null;
+  trainedWith = null;
   running = new AbortController();
   try {
     const outcome = await runDemoTraining(dataset, message.request, {
@@ -71,6 +74,7 @@ async function start(message: Extract<ToWorker, { type: 'start' }>): Promise<voi
       yieldToHost,
     });
     network = outcome.network;
+    trainedWith = message.request;
   } finally {
     running = null;
   }
@@ -80,6 +84,18 @@ function exportModel(): void {
   if (!network) throw new Error('there is no trained network to download yet: train one first');
   const { modelJson, weights } = exportSelectedNetwork(network);
   post({ type: 'model', modelJson, weights }, [weights]);
+}
+
+function exportCompact(): void {
+  if (!network) throw new Error('there is no trained network to download yet: train one first');
+  const bytes = exportCompactModel(network, trainedWith);
+  post({ type: 'compact', bytes: bytes.buffer as ArrayBuffer }, [bytes.buffer as ArrayBuffer]);
+}
+
+async function load(message: Extract<ToWorker, { type: 'load' }>): Promise<void> {
+  if (!ready) throw new Error('the worker was asked to load a model before it was initialised');
+  const dataset = await ready;
+  post({ type: 'loaded', summary: loadAndTestCompactModel(new Uint8Array(message.bytes), message.name, dataset) });
 }
 
 scope.onmessage = (event) => {
@@ -102,6 +118,16 @@ scope.onmessage = (event) => {
       } catch (error) {
         post({ type: 'error', during: 'export', message: messageOf(error) });
       }
+      return;
+    case 'export-compact':
+      try {
+        exportCompact();
+      } catch (error) {
+        post({ type: 'error', during: 'export', message: messageOf(error) });
+      }
+      return;
+    case 'load':
+      load(message).catch((error: unknown) => post({ type: 'error', during: 'load', message: messageOf(error) }));
       return;
     default:
       post({ type: 'error', during: 'worker', message: `unknown message ${JSON.stringify(message)}` });
