@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { architecture } from '@slot-machines/architectures';
-import { createNetwork } from '@slot-machines/core';
+import { createNetwork, slotUpdateInPlaceWasmKernel, slotUpdateWasmKernel } from '@slot-machines/core';
 import { MNIST_STANDARDIZE, createBatchIterator, splitValidation } from '@slot-machines/datasets';
 import { loadBundledMnist } from '@slot-machines/datasets/node';
 import { initRuntime } from '@slot-machines/runtime-node';
@@ -33,6 +33,8 @@ const CONFIGS = {
   'gs-k2-unfused': { label: 'GS K=2 unfused', k: 2, flavour: 'slot', fused: false },
   'gs-k8-unfused': { label: 'GS K=8 unfused', k: 8, flavour: 'slot', fused: false },
   'gs-k64-unfused': { label: 'GS K=64 unfused', k: 64, flavour: 'slot', fused: false },
+  // wasm only: the fused step on core's JS loop over the heap instead of the SIMD module, to compare the routes
+  'gs-k8-js': { label: 'GS K=8 JS loop', k: 8, flavour: 'slot', fused: true, jsLoop: true },
   learned: { label: 'learned weights', k: 1, flavour: 'learned', fused: false },
 };
 /** Float32 values of training state per connection: options, scores and momentum (slot) or weight and momentum (learned). */
@@ -51,6 +53,20 @@ const backends = (values.backends ?? 'wasm,tensorflow').split(',');
 const optional = values.backends === undefined ? new Set(['tensorflow']) : new Set();
 const configs = values.configs.split(',');
 for (const c of configs) if (!CONFIGS[c]) throw new Error(`--configs: unknown '${c}', expected some of ${Object.keys(CONFIGS).join(', ')}`);
+
+/** Registers `configs` in place of the kernels of their names; returns the ones replaced (to restore). */
+function useKernels(configs) {
+  const replaced = [];
+  for (const config of configs) {
+    const existing = tf.getKernel(config.kernelName, config.backendName);
+    if (existing) {
+      replaced.push(existing);
+      tf.unregisterKernel(config.kernelName, config.backendName);
+    }
+    tf.registerKernel(config);
+  }
+  return replaced;
+}
 
 const mnist = await loadBundledMnist();
 const split = splitValidation(mnist, { fraction: 0.15, seed: 0 });
@@ -75,6 +91,8 @@ for (const backend of backends) {
         : createNetwork({ ...spec, seed: 0, k: config.k, strategy: createGreedyStrategy() });
     const recipe = recipeDefaults(config.flavour === 'learned' ? { flavour: 'learned' } : { flavour: 'slot', strategy: createGreedyStrategy(), k: config.k });
     const data = createBatchIterator(mnist, { batchSize: 128, indices: rows, seed: 0, normalization: MNIST_STANDARDIZE });
+    // the JS-loop route: core's wasm kernels in place of the registered (SIMD) ones for this run
+    const swapped = config.jsLoop && info.backend === 'wasm' ? useKernels([slotUpdateWasmKernel, slotUpdateInPlaceWasmKernel]) : [];
     const stepTimes = [];
     let last = performance.now();
     const started = last;
@@ -90,6 +108,7 @@ for (const backend of backends) {
       },
     });
     const epochSeconds = (performance.now() - started) / 1000;
+    useKernels(swapped);
     network.dispose();
     const steady = stepTimes.slice(3).sort((a, b) => a - b); // the first steps warm up kernels
     const median = steady[Math.floor(steady.length / 2)];

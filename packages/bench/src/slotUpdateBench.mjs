@@ -8,10 +8,21 @@
 //
 // On tensorflow the kernel is the native custom op (runtime-node loads it when install-native.sh
 // built it). SLOT_MACHINES_SLOT_UPDATE_THREADS=1 keeps the native op on one thread (TensorFlow's
-// pool otherwise splits the connections).
+// pool otherwise splits the connections). On wasm both routes run in turn, the SIMD module of
+// @slot-machines/wasm-kernels ("simd", what initRuntime registers) and core's JS loop over the heap
+// ("js"), each out of place (slotUpdate) and in place (slotUpdateInPlace, what training runs).
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
-import { SLOT_UPDATE_KERNEL, registerSlotKernels, slotUpdate, slotUpdateReference } from '@slot-machines/core';
+import {
+  SLOT_UPDATE_IN_PLACE_KERNEL,
+  SLOT_UPDATE_KERNEL,
+  registerSlotKernels,
+  slotUpdate,
+  slotUpdateInPlace,
+  slotUpdateInPlaceWasmKernel,
+  slotUpdateReference,
+  slotUpdateWasmKernel,
+} from '@slot-machines/core';
 import { initRuntime } from '@slot-machines/runtime-node';
 
 const { values } = parseArgs({
@@ -25,10 +36,22 @@ const { values } = parseArgs({
 const calls = Number(values.calls);
 const rows = [];
 
+/** Makes `configs` the registered kernels (replacing whatever is registered under their names). */
+function use(configs) {
+  for (const config of configs) {
+    if (tf.getKernel(config.kernelName, config.backendName)) tf.unregisterKernel(config.kernelName, config.backendName);
+    tf.registerKernel(config);
+  }
+}
+
 for (const backend of values.backends.split(',')) {
   await initRuntime({ backend });
   registerSlotKernels();
-  const kernel = tf.getKernel(SLOT_UPDATE_KERNEL, backend) != null;
+  const registered = [SLOT_UPDATE_KERNEL, SLOT_UPDATE_IN_PLACE_KERNEL].map((name) => tf.getKernel(name, backend)).filter((k) => k != null);
+  const kernel = registered.length > 0;
+  const js = [slotUpdateWasmKernel, slotUpdateInPlaceWasmKernel];
+  const simd = backend === 'wasm' && registered[0]?.kernelFunc !== slotUpdateWasmKernel.kernelFunc;
+  const routes = simd ? [['simd', registered], ['js', js]] : [[kernel ? 'kernel' : 'none', registered]];
   for (const k of values.ks.split(',').map(Number)) {
     const shape = [784, 300, k];
     const scores = tf.randomNormal(shape, 0, 1, 'float32', 1);
@@ -52,16 +75,26 @@ for (const backend of values.backends.split(',')) {
         times.sort((a, b) => a - b);
         return { median: times[Math.floor(times.length / 2)], min: times[0] };
       };
-      const fused = kernel ? time(() => slotUpdate(inputs, attrs)) : undefined;
+      const ms = (t) => (t ? `${t.median.toFixed(2)} ms (min ${t.min.toFixed(2)})` : 'no kernel');
       const reference = time(() => slotUpdateReference(inputs, attrs));
-      rows.push({ backend, k, rule, fused, reference });
-      const f = fused ? `${fused.median.toFixed(2)} ms (min ${fused.min.toFixed(2)})` : 'no kernel';
-      console.log(
-        `${backend.padEnd(10)} [784,300,${k}] ${rule.padEnd(8)} kernel ${f.padEnd(24)} reference ${reference.median.toFixed(2)} ms (min ${reference.min.toFixed(2)})` +
-          (fused ? `  ${(reference.median / fused.median).toFixed(1)}x` : ''),
-      );
+      for (const [route, configs] of routes) {
+        use(configs);
+        const fused = kernel ? time(() => slotUpdate(inputs, attrs)) : undefined;
+        // in place on variables of their own (refCount 1), as the training state holds them
+        const s = tf.tidy(() => tf.variable(scores.clone()));
+        const v = tf.tidy(() => tf.variable(velocity.clone()));
+        const rest = { options, grad, ...(rule === 'argmax' ? {} : { uniforms }) };
+        const inPlace = kernel ? time(() => slotUpdateInPlace(s, v, rest, attrs)) : undefined;
+        tf.dispose([s, v]);
+        rows.push({ backend, route, k, rule, fused, inPlace, reference });
+        console.log(
+          `${backend.padEnd(10)} ${route.padEnd(6)} [784,300,${k}] ${rule.padEnd(8)} kernel ${ms(fused).padEnd(24)} in place ${ms(inPlace).padEnd(24)} reference ${ms(reference)}` +
+            (fused ? `  ${(reference.median / fused.median).toFixed(1)}x` : ''),
+        );
+      }
+      use(routes[0][1]);
     }
     tf.dispose([scores, velocity, options, grad, uniforms]);
   }
 }
-console.log(JSON.stringify({ date: new Date().toISOString(), calls, threadsEnv: process.env.SLOT_MACHINES_SLOT_UPDATE_THREADS ?? null, rows }));
+console.log(JSON.stringify({ date: new Date().toISOString(), load: (await import('node:os')).loadavg(), calls, threadsEnv: process.env.SLOT_MACHINES_SLOT_UPDATE_THREADS ?? null, rows }));
