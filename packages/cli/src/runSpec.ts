@@ -1,14 +1,20 @@
 import { ARCHITECTURE_IDS, FLAVOURS, architecture, architectureRecipe, type ArchitectureId, type Flavour } from '@slot-machines/architectures';
 import { INIT_SCHEMES, createNetwork, createRegistry, type InitScheme, type Network, type Padding } from '@slot-machines/core';
 import { createGreedyStrategy } from '@slot-machines/selection-greedy';
+import { createEdgePopupStrategy, createEdgePopupWeights } from '@slot-machines/selection-edge-popup';
 import { createProbabilisticStrategy } from '@slot-machines/selection-probabilistic';
+import { createSupermaskStrategy, createSupermaskWeights } from '@slot-machines/selection-supermask';
 import { paperSchedule, recipeDefaults, type Schedule } from '@slot-machines/trainer';
 import { createGlobalSharing, createLayerSharing, createNoSharing } from '@slot-machines/weight-sharing';
 import { CliError, validate } from './CliError';
 
 export type DatasetId = 'mnist' | 'cifar10';
-export type StrategyName = 'greedy' | 'probabilistic';
-export type SharingName = 'none' | 'layer' | 'global';
+export type StrategyName = 'greedy' | 'probabilistic' | 'edge-popup' | 'supermask';
+/** `edge-popup-weights` and `supermask-weights` are not chosen: the pruning strategies draw their one weight per connection with them. */
+export type SharingName = 'none' | 'layer' | 'global' | 'edge-popup-weights' | 'supermask-weights';
+
+/** Strategies that prune: K = 2 (the weight and the zero option), weights drawn the method's own way. */
+export const PRUNING_STRATEGIES = ['edge-popup', 'supermask'] as const;
 
 /** Everything that defines a run, as JSON: written to `config.json` and into every checkpoint. */
 export interface RunSpec {
@@ -19,6 +25,8 @@ export interface RunSpec {
   readonly data: { readonly kind: 'bundled' } | { readonly kind: 'directory'; readonly path: string } | { readonly kind: 'download'; readonly cacheDir?: string };
   readonly k: number;
   readonly strategy: StrategyName;
+  /** edge-popup only: the share of each layer's connections kept (absent for other strategies). */
+  readonly keepFraction?: number;
   readonly normalize: 'softmax' | 'proportional';
   readonly sharing: SharingName;
   readonly zeroOption: boolean;
@@ -47,9 +55,13 @@ export interface RunSpec {
 export const registry = createRegistry()
   .registerStrategy('greedy', createGreedyStrategy)
   .registerStrategy('probabilistic', createProbabilisticStrategy)
+  .registerStrategy('edge-popup', createEdgePopupStrategy)
+  .registerStrategy('supermask', createSupermaskStrategy)
   .registerSharing('none', createNoSharing)
   .registerSharing('layer', createLayerSharing)
-  .registerSharing('global', createGlobalSharing);
+  .registerSharing('global', createGlobalSharing)
+  .registerSharing('edge-popup-weights', createEdgePopupWeights)
+  .registerSharing('supermask-weights', createSupermaskWeights);
 
 /** Fills defaults (the paper's recipe) into what the user gave and checks every value. */
 export function resolveRunSpec(given: Partial<Record<keyof RunSpec, unknown>>): RunSpec {
@@ -60,8 +72,15 @@ export function resolveRunSpec(given: Partial<Record<keyof RunSpec, unknown>>): 
   if ((dataset === 'mnist') !== (architectureId === 'lenet-300-100')) {
     throw new CliError(`--arch ${architectureId} does not fit --dataset ${dataset}: Lenet-300-100 is for MNIST, CONV-x and VGG-19 for CIFAR-10`);
   }
-  const strategy = validate.requireOneOf('--strategy', given.strategy ?? 'greedy', ['greedy', 'probabilistic'] as const);
-  const k = flavour === 'random' ? 1 : validate.parseInteger('--k', given.k ?? 8, 1);
+  const strategy = validate.requireOneOf('--strategy', given.strategy ?? 'greedy', ['greedy', 'probabilistic', ...PRUNING_STRATEGIES] as const);
+  const pruning = flavour === 'slot' && (PRUNING_STRATEGIES as readonly string[]).includes(strategy);
+  const k = flavour === 'random' ? 1 : validate.parseInteger('--k', given.k ?? (pruning ? 2 : 8), 1);
+  if (pruning && k !== 2) throw new CliError(`--k ${k}: --strategy ${strategy} has one weight per connection and the zero option (K = 2); drop --k`);
+  if (pruning && given.sharing != null && given.sharing !== 'none' && given.sharing !== `${strategy}-weights`) {
+    throw new CliError(`--sharing ${String(given.sharing)}: --strategy ${strategy} draws its one weight per connection its own way; drop --sharing`);
+  }
+  if (given.keepFraction != null && !(flavour === 'slot' && strategy === 'edge-popup')) throw new CliError('--keep-fraction is for --strategy edge-popup');
+  const keepFraction = strategy === 'edge-popup' && pruning ? validate.parseNumber('--keep-fraction', given.keepFraction ?? 0.5, { min: 0, minExclusive: true, max: 1 }) : undefined;
   // the learning rate and weight decay of a slot machine come from its strategy's recipe
   // ... and an architecture may depart from it (VGG-19's learned weights: lr 0.1)
   const recipe = {
@@ -80,9 +99,10 @@ export function resolveRunSpec(given: Partial<Record<keyof RunSpec, unknown>>): 
     data,
     k,
     strategy,
+    ...(keepFraction === undefined ? {} : { keepFraction }),
     normalize: validate.requireOneOf('--normalize', given.normalize ?? 'softmax', ['softmax', 'proportional'] as const),
-    sharing: validate.requireOneOf('--sharing', given.sharing ?? 'none', ['none', 'layer', 'global'] as const),
-    zeroOption: Boolean(given.zeroOption ?? false),
+    sharing: pruning ? (`${strategy}-weights` as SharingName) : validate.requireOneOf('--sharing', given.sharing ?? 'none', ['none', 'layer', 'global'] as const),
+    zeroOption: pruning || Boolean(given.zeroOption ?? false),
     init: validate.requireOneOf('--init', given.init ?? 'paper', INIT_SCHEMES),
     padding: validate.requireOneOf('--padding', given.padding ?? 'same', ['same', 'valid'] as const),
     seed: validate.parseInteger('--seed', given.seed ?? 0, 0),
@@ -106,8 +126,14 @@ export function resolveRunSpec(given: Partial<Record<keyof RunSpec, unknown>>): 
 export function buildNetwork(spec: RunSpec, options: { evalMode?: 'argmax' | 'sample' } = {}): Network {
   const arch = architecture(spec.architecture, spec.flavour, { padding: spec.padding });
   if (spec.flavour === 'learned') return createNetwork({ ...arch, seed: spec.seed, init: spec.init });
-  const strategy =
-    spec.strategy === 'greedy' ? registry.createStrategy({ id: 'greedy' }) : registry.createStrategy({ id: 'probabilistic', options: { normalize: spec.normalize, evalMode: options.evalMode ?? 'argmax' } });
+  const strategies = {
+    greedy: () => registry.createStrategy({ id: 'greedy' }),
+    probabilistic: () => registry.createStrategy({ id: 'probabilistic', options: { normalize: spec.normalize, evalMode: options.evalMode ?? 'argmax' } }),
+    'edge-popup': () => registry.createStrategy({ id: 'edge-popup', options: { keepFraction: spec.keepFraction ?? 0.5 } }),
+    // a supermask samples at test time (the authors' evaluation) unless the argmax network is asked for: its thresholded mask
+    supermask: () => registry.createStrategy({ id: 'supermask', options: { evalMode: options.evalMode === 'argmax' ? 'threshold' : 'sample' } }),
+  } as const;
+  const strategy = strategies[spec.strategy]();
   return createNetwork({
     ...arch,
     seed: spec.seed,
@@ -125,5 +151,7 @@ export function describeRun(spec: RunSpec): string {
   if (spec.flavour === 'learned') return `${spec.architecture} learned weights`;
   if (spec.flavour === 'random') return `${spec.architecture} random (untrained)`;
   const extras = [spec.sharing !== 'none' ? `${spec.sharing}-shared` : '', spec.zeroOption ? 'zero option' : ''].filter(Boolean);
+  if (spec.strategy === 'edge-popup') return `${spec.architecture} edge-popup keep ${spec.keepFraction ?? 0.5}`;
+  if (spec.strategy === 'supermask') return `${spec.architecture} supermask`;
   return `${spec.architecture} ${spec.strategy === 'greedy' ? 'GS' : 'PS'} K=${spec.k}${extras.length ? ` (${extras.join(', ')})` : ''}`;
 }

@@ -13,7 +13,14 @@ export const TRAIN_FLAGS = defineFlags({
   arch: { type: 'string', value: 'NAME', group: 'Network', help: ARCHITECTURE_IDS.join(', '), default: 'lenet-300-100' },
   flavour: { type: 'string', value: 'NAME', group: 'Network', help: 'slot, learned (ordinary trained weights), random (untrained)', default: 'slot' },
   k: { type: 'string', value: 'N', group: 'Network', help: 'random options per connection (the zero option included)', default: '8' },
-  strategy: { type: 'string', value: 'NAME', group: 'Network', help: 'greedy (GS) or probabilistic (PS)', default: 'greedy' },
+  strategy: {
+    type: 'string',
+    value: 'NAME',
+    group: 'Network',
+    help: 'greedy (GS), probabilistic (PS), or pruning one weight per connection:\nedge-popup (top --keep-fraction of each layer) or supermask (Bernoulli masks)',
+    default: 'greedy',
+  },
+  'keep-fraction': { type: 'string', value: 'X', group: 'Network', help: "edge-popup: share of each layer's connections kept", default: '0.5' },
   normalize: { type: 'string', value: 'NAME', group: 'Network', help: 'PS probabilities: softmax or proportional (p ∝ max(s, 0))', default: 'softmax' },
   sharing: { type: 'string', value: 'NAME', group: 'Network', help: 'none, layer (K values per layer), global (K values per net)', default: 'none' },
   'zero-option': { type: 'boolean', group: 'Network', help: 'one of the K options is exactly 0 (sparse slot machine)' },
@@ -97,6 +104,7 @@ export function specFromFlags(values: Record<string, string | boolean | undefine
     data: dataDir ? { kind: 'directory', path: resolve(dataDir) } : values.download ? { kind: 'download' } : source?.data,
     k: str('k'),
     strategy: str('strategy'),
+    keepFraction: str('keep-fraction'),
     normalize: str('normalize'),
     sharing: str('sharing'),
     zeroOption: values['zero-option'],
@@ -156,14 +164,17 @@ function refuseUnusedFlags(values: Record<string, string | boolean | undefined>)
     if (used.length) throw new CliError(`--${used.join(', --')}: ${why}; drop ${used.length === 1 ? 'it' : 'them'}`);
   };
   if (given('finetune-from')) {
-    refuse(['arch', 'flavour', 'k', 'strategy', 'normalize', 'sharing', 'zero-option', 'init', 'padding'], 'finetuning trains the network of the source run as it is');
+    refuse(['arch', 'flavour', 'k', 'strategy', 'keep-fraction', 'normalize', 'sharing', 'zero-option', 'init', 'padding'], 'finetuning trains the network of the source run as it is');
     return;
   }
   const flavour = values.flavour ?? 'slot';
-  if (flavour === 'learned') refuse(['k', 'strategy', 'normalize', 'sharing', 'zero-option'], 'the learned flavour trains ordinary weights, no slots');
-  if (flavour === 'random') refuse(['k', 'strategy', 'normalize', 'sharing', 'zero-option'], 'the random flavour is one fixed random weight per connection (K = 1), nothing is selected');
+  if (flavour === 'learned') refuse(['k', 'strategy', 'keep-fraction', 'normalize', 'sharing', 'zero-option'], 'the learned flavour trains ordinary weights, no slots');
+  if (flavour === 'random') refuse(['k', 'strategy', 'keep-fraction', 'normalize', 'sharing', 'zero-option'], 'the random flavour is one fixed random weight per connection (K = 1), nothing is selected');
   if ((values.schedule ?? 'restarts') !== 'restarts') refuse(['restarts'], `--schedule ${values.schedule} has no restart epochs to set`);
   if ((values.strategy ?? 'greedy') === 'greedy') refuse(['normalize'], 'it sets how PS (--strategy probabilistic) turns scores into probabilities; greedy selection takes the largest score');
+  if (values.strategy === 'edge-popup' || values.strategy === 'supermask') {
+    refuse(['normalize', 'zero-option', 'init'], `--strategy ${values.strategy} prunes one weight per connection (K = 2 with the zero option) drawn and scored the method's own way`);
+  }
 }
 
 export const trainCommand = defineCommand({
