@@ -16,8 +16,8 @@ export interface TensorflowAvailability {
   readonly detail: string;
 }
 
-/** The way tests load tfjs-node: from test-utils, which `setTestBackend('tensorflow')` lives in. */
-const testUtilsDir = fileURLToPath(new URL('../../packages/test-utils/', import.meta.url));
+/** The way tests load tfjs-node: from runtime-node, whose initRuntime `setTestBackend('tensorflow')` calls. */
+const runtimeNodeDir = fileURLToPath(new URL('../../packages/runtime-node/', import.meta.url));
 const INSTALL_HINT = 'bash packages/runtime-node/scripts/install-native.sh --project packages/runtime-node';
 
 /**
@@ -39,7 +39,7 @@ function probeTensorflow(): { available: boolean; detail: string } {
   const missing = (detail: string) => ({ available: false, detail });
   let packageDir: string;
   try {
-    packageDir = dirname(createRequire(testUtilsDir).resolve('@tensorflow/tfjs-node/package.json'));
+    packageDir = dirname(createRequire(runtimeNodeDir).resolve('@tensorflow/tfjs-node/package.json'));
   } catch {
     return missing('@tensorflow/tfjs-node is not installed (npx pnpm@10.34.8 install)');
   }
@@ -49,7 +49,7 @@ function probeTensorflow(): { available: boolean; detail: string } {
   const probe = spawnSync(
     process.execPath,
     ['-e', "const tf = require('@tensorflow/tfjs-node'); if (tf.getBackend() !== 'tensorflow') throw new Error('backend ' + tf.getBackend()); console.log(tf.backend().binding.TF_Version)"],
-    { cwd: testUtilsDir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' } },
+    { cwd: runtimeNodeDir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' } },
   );
   if (probe.status !== 0) {
     const why = `${probe.stderr ?? ''}${probe.error?.message ?? ''}`.split('\n').find((line) => /error/i.test(line)) ?? `exit ${probe.status ?? probe.signal}`;

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { availableParallelism } from 'node:os';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { expectNoTensorLeak, maxAbsDiff, setTestBackend, tensorflowAvailable, testBackend } from '@slot-machines/test-utils';
+import { expectNoTensorLeak, maxAbsDiff, setTestBackend, tensorflowAvailable, testBackend, trainingGradients } from '@slot-machines/test-utils';
 import { initRuntime } from './initRuntime';
 import type { NodeBackendPreference } from './types';
 
@@ -11,19 +11,6 @@ const quiet = { log: () => {} };
 const native = tensorflowAvailable();
 /** The backends this machine can run, native first. */
 const backends = native ? (['tensorflow', 'wasm', 'cpu'] as const) : (['wasm', 'cpu'] as const);
-
-/** d/dw mean(relu(x w)) and d/dfilter mean(maxPool(relu(conv2d(x, f)))) on the active backend. */
-function trainingGradients(): { dense: Float32Array; conv: Float32Array } {
-  return tf.tidy(() => {
-    const x = tf.randomNormal([4, 3], 0, 1, 'float32', 1);
-    const w = tf.randomNormal([3, 2], 0, 1, 'float32', 2);
-    const images = tf.randomNormal([2, 6, 6, 3], 0, 1, 'float32', 3) as tf.Tensor4D;
-    const filter = tf.randomNormal([3, 3, 3, 4], 0, 1, 'float32', 4);
-    const dense = tf.grad((v) => tf.mean(tf.relu(tf.matMul(x, v))))(w);
-    const conv = tf.grad((f) => tf.mean(tf.maxPool(tf.relu(tf.conv2d(images, f as tf.Tensor4D, 1, 'same')), 2, 2, 'valid')))(filter);
-    return { dense: dense.dataSync() as Float32Array, conv: conv.dataSync() as Float32Array };
-  });
-}
 
 describe('initRuntime (node)', () => {
   let original: string;

@@ -1,12 +1,11 @@
 import { version_core } from '@tensorflow/tfjs-core';
-import { assertSingleEngine } from './assertSingleEngine';
+import { startCpu, startRuntime, startWasm, type BackendFailed, type BackendStart } from '@slot-machines/core/runtime';
 import { formatRuntimeLine } from './formatRuntimeLine';
 import { registerNativeSlotOpsFor } from './nativeSlotOps';
-import { registerCoreGradients } from './registerCoreGradients';
 import { resolveNodeRuntimeOptions } from './resolveNodeRuntimeOptions';
-import { TFJS_NODE, nodeRuntimeHost, type RuntimeHost } from './runtimeHost';
-import { startCpu, startTensorflow, startWasm, type BackendStart } from './startBackend';
-import type { NodeBackendName, NodeBackendPreference, NodeRuntimeOptions, ResolvedNodeRuntimeOptions, RuntimeInfo } from './types';
+import { TFJS_NODE, nodeRuntimeHost, type NodeRuntimeHost } from './runtimeHost';
+import { startTensorflow } from './startTensorflow';
+import type { NodeBackendName, NodeRuntimeOptions, RuntimeInfo } from './types';
 
 /**
  * Starts TensorFlow.js for slot machines in Node: picks and initialises a backend, registers the
@@ -30,46 +29,45 @@ export function initRuntime(options?: NodeRuntimeOptions): Promise<RuntimeInfo> 
   return initRuntimeWith(options, nodeRuntimeHost);
 }
 
-const CANDIDATES: Record<NodeBackendPreference, readonly NodeBackendName[]> = {
-  auto: ['tensorflow', 'wasm', 'cpu'],
-  tensorflow: ['tensorflow'],
-  wasm: ['wasm'],
-  cpu: ['cpu'],
-};
+/** Node's backends, fastest first. */
+const ORDER: readonly NodeBackendName[] = ['tensorflow', 'wasm', 'cpu'];
 
-/** `initRuntime` over an explicit host (tests play broken installs through it). */
-export async function initRuntimeWith(options: NodeRuntimeOptions | undefined, host: RuntimeHost): Promise<RuntimeInfo> {
+/**
+ * `initRuntime` over an explicit host: the shared start-up of `@slot-machines/core/runtime` with
+ * Node's backends, then the one line and, on `tensorflow`, the native fused op. Tests (and
+ * test-utils' `setTestBackend`, which starts every test suite's backend) call it directly.
+ */
+export async function initRuntimeWith(options: NodeRuntimeOptions | undefined, host: NodeRuntimeHost): Promise<RuntimeInfo> {
   const resolved = resolveNodeRuntimeOptions(options);
-  const started = await startFirstAvailable(resolved, host);
-  await registerCoreGradients();
-  assertSingleEngine(started.backend);
-  resolved.log(formatRuntimeLine(started));
-  if (started.backend === 'tensorflow') registerNativeSlotOpsFor(resolved.log);
-  return started;
-}
-
-async function startFirstAvailable(options: ResolvedNodeRuntimeOptions, host: RuntimeHost): Promise<RuntimeInfo> {
-  const start: Record<NodeBackendName, () => Promise<BackendStart>> = {
+  const start: Record<NodeBackendName, () => Promise<BackendStart<NodeBackendName>>> = {
     tensorflow: () => startTensorflow(host),
-    wasm: () => startWasm(host, options.threads),
+    wasm: () =>
+      startWasm(host, (wasm) => {
+        // Node has no page to serve the binaries from: point the backend at the package's own files.
+        wasm.setWasmPaths(host.wasmDirectory());
+        if (resolved.threads !== undefined) wasm.setThreadsCount(resolved.threads);
+      }),
     cpu: () => startCpu(host),
   };
-  const skipped: string[] = [];
-  for (const name of CANDIDATES[options.backend]) {
-    const result = await start[name]();
-    if (result.ok) {
-      const reason = options.backend !== 'auto' ? 'requested' : skipped.length > 0 ? skipped.join('; ') : result.note;
-      return { backend: result.backend, simd: result.simd, threads: result.threads, reason };
-    }
-    skipped.push(result.why);
-  }
-  if (options.backend === 'tensorflow') {
-    const how = skipped.some((why) => why.includes('is installed but') || why.includes('is installed without its native part'))
-      ? `Build its native part offline with ${host.installNativeCommand()} (the CLI: slot-machines native install)`
-      : `Install it beside slot machines: npm install ${TFJS_NODE}@${version_core} (its install script downloads libtensorflow from storage.googleapis.com); ` +
-        `without that access, npm install ${TFJS_NODE}@${version_core} --ignore-scripts, then ${host.installNativeCommand()} (the CLI: slot-machines native install)`;
-    throw new Error(`initRuntime: backend 'tensorflow' was requested but ${skipped.join('; ')}. ${how}, or use backend 'auto' or 'wasm'. See docs/guide/native.md.`);
-  }
-  if (options.backend !== 'auto') throw new Error(`initRuntime: backend '${options.backend}' was requested but ${skipped.join('; ')}`);
-  throw new Error(`initRuntime: no backend could be started: ${skipped.join('; ')}`);
+  const { started, skipped } = await startRuntime({
+    preference: resolved.backend,
+    order: ORDER,
+    start: (backend) => start[backend](),
+    gradients: host,
+    advice: (skipped) => (resolved.backend === 'tensorflow' ? installAdvice(skipped, host) : undefined),
+  });
+  const reason = resolved.backend !== 'auto' ? 'requested' : skipped.length > 0 ? skipped.map((s) => s.why).join('; ') : started.note;
+  const info: RuntimeInfo = { backend: started.backend, simd: started.simd, threads: started.threads, reason };
+  resolved.log(formatRuntimeLine(info));
+  if (started.backend === 'tensorflow') registerNativeSlotOpsFor(resolved.log);
+  return info;
+}
+
+/** How to get native TensorFlow, when it was asked for by name and did not start. */
+function installAdvice(skipped: readonly BackendFailed[], host: NodeRuntimeHost): string {
+  const how = skipped.some(({ why }) => why.includes('is installed but') || why.includes('is installed without its native part'))
+    ? `Build its native part offline with ${host.installNativeCommand()} (the CLI: slot-machines native install)`
+    : `Install it beside slot machines: npm install ${TFJS_NODE}@${version_core} (its install script downloads libtensorflow from storage.googleapis.com); ` +
+      `without that access, npm install ${TFJS_NODE}@${version_core} --ignore-scripts, then ${host.installNativeCommand()} (the CLI: slot-machines native install)`;
+  return `${how}, or use backend 'auto' or 'wasm'. See docs/guide/native.md.`;
 }

@@ -3,10 +3,10 @@ import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { setTestBackend, testBackend } from '@slot-machines/test-utils';
 import { initRuntimeWith } from './initRuntime';
-import { nodeRuntimeHost, type RuntimeHost } from './runtimeHost';
+import { nodeRuntimeHost, type NodeRuntimeHost } from './runtimeHost';
 
 /** The real host with some parts replaced: broken or present native installs, a wasm that will not start. */
-function host(overrides: Partial<RuntimeHost>): RuntimeHost {
+function host(overrides: Partial<NodeRuntimeHost>): NodeRuntimeHost {
   return { ...nodeRuntimeHost, ...overrides };
 }
 

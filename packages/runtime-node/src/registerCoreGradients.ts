@@ -1,7 +1,5 @@
-import { BatchMatMul, Conv2D, MaxPool, Mean, Relu, Sum, getGradient } from '@tensorflow/tfjs-core';
-
-/** Kernels whose gradients must exist before training; if all do, tfjs-core's set is registered. */
-const PROBES = [Mean, Sum, Relu, BatchMatMul, Conv2D, MaxPool];
+import { registerGradients } from '@slot-machines/core/runtime';
+import { nodeRuntimeHost } from './runtimeHost';
 
 /**
  * Registers every gradient tfjs-core defines (about 100 kernels), which `tf.grad` and the optimizers
@@ -19,21 +17,6 @@ const PROBES = [Mean, Sum, Relu, BatchMatMul, Conv2D, MaxPool];
  * @returns `true` if this call registered them, `false` if they were registered already.
  * @throws if the gradients were registered with another copy of tfjs-core (two incompatible cores).
  */
-export async function registerCoreGradients(): Promise<boolean> {
-  if (PROBES.every((kernel) => getGradient(kernel) != null)) return false;
-  try {
-    await import('@tensorflow/tfjs-core/dist/register_all_gradients.js');
-  } catch (error) {
-    // Only runtime-node's source, run by plain Node (e.g. tsx), gets here: its build bundles the module.
-    throw new Error(
-      `registerCoreGradients: tfjs-core's gradients could not be loaded (${error instanceof Error ? error.message.split('\n')[0] : String(error)}): plain Node cannot import them from @tensorflow/tfjs-core; use the built @slot-machines/runtime-node (its dist bundles them), not its source`,
-    );
-  }
-  const missing = PROBES.filter((kernel) => getGradient(kernel) == null);
-  if (missing.length > 0) {
-    throw new Error(
-      `registerCoreGradients: tfjs-core's gradients were registered, yet this @tensorflow/tfjs-core does not see ${missing.join(', ')}: more than one tfjs-core is installed; install exactly one version (npm ls @tensorflow/tfjs-core)`,
-    );
-  }
-  return true;
+export function registerCoreGradients(): Promise<boolean> {
+  return registerGradients(nodeRuntimeHost);
 }

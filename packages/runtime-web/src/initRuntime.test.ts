@@ -3,7 +3,7 @@ import { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { expectNoTensorLeak, maxAbsDiff, setTestBackend, testBackend } from '@slot-machines/test-utils';
+import { expectNoTensorLeak, maxAbsDiff, setTestBackend, testBackend, trainingGradients } from '@slot-machines/test-utils';
 import { initRuntime, initRuntimeWith } from './initRuntime';
 import { webRuntimeHost, type WasmBackendModule, type WebRuntimeHost } from './runtimeHost';
 import type { WebBackendPreference } from './types';
@@ -40,18 +40,6 @@ function recordingHost(): { host: WebRuntimeHost; calls: Array<[string, unknown]
     },
   };
   return { host, calls };
-}
-
-function trainingGradients(): { dense: Float32Array; conv: Float32Array } {
-  return tf.tidy(() => {
-    const x = tf.randomNormal([4, 3], 0, 1, 'float32', 1);
-    const w = tf.randomNormal([3, 2], 0, 1, 'float32', 2);
-    const images = tf.randomNormal([2, 6, 6, 3], 0, 1, 'float32', 3) as tf.Tensor4D;
-    const filter = tf.randomNormal([3, 3, 3, 4], 0, 1, 'float32', 4);
-    const dense = tf.grad((v) => tf.mean(tf.relu(tf.matMul(x, v))))(w);
-    const conv = tf.grad((f) => tf.mean(tf.maxPool(tf.relu(tf.conv2d(images, f as tf.Tensor4D, 1, 'same')), 2, 2, 'valid')))(filter);
-    return { dense: dense.dataSync() as Float32Array, conv: conv.dataSync() as Float32Array };
-  });
 }
 
 describe('initRuntime (web)', () => {

@@ -1,9 +1,8 @@
-import { assertSingleEngine } from './assertSingleEngine';
-import { registerCoreGradients } from './registerCoreGradients';
+import { startCpu, startRuntime } from '@slot-machines/core/runtime';
 import { resolveWebRuntimeOptions } from './resolveWebRuntimeOptions';
 import { webRuntimeHost, type WebRuntimeHost } from './runtimeHost';
-import { WEBASSEMBLY_UNAVAILABLE, startCpu, startWasm } from './startBackend';
-import type { ResolvedWebRuntimeOptions, WebRuntimeInfo, WebRuntimeOptions } from './types';
+import { WEBASSEMBLY_UNAVAILABLE, startBrowserWasm } from './startBrowserWasm';
+import type { WebBackendName, WebRuntimeInfo, WebRuntimeOptions } from './types';
 
 const SLOW = 'training runs on the much slower cpu backend';
 
@@ -28,30 +27,25 @@ export function initRuntime(options?: WebRuntimeOptions): Promise<WebRuntimeInfo
   return initRuntimeWith(options, webRuntimeHost);
 }
 
-/** `initRuntime` over an explicit host (tests play browsers without a working wasm through it). */
+/** The browser's backends, fastest first. */
+const ORDER: readonly WebBackendName[] = ['wasm', 'cpu'];
+
+/** `initRuntime` over an explicit host: the shared start-up of `@slot-machines/core/runtime` with the browser's backends (tests play browsers without a working wasm through it). */
 export async function initRuntimeWith(options: WebRuntimeOptions | undefined, host: WebRuntimeHost): Promise<WebRuntimeInfo> {
   const resolved = resolveWebRuntimeOptions(options);
-  const info = await start(resolved, host);
-  await registerCoreGradients();
-  assertSingleEngine(info.backend);
-  return info;
-}
-
-async function start(options: ResolvedWebRuntimeOptions, host: WebRuntimeHost): Promise<WebRuntimeInfo> {
-  const requested = options.backend === 'auto' ? '' : 'requested';
-  if (options.backend !== 'cpu') {
-    const wasm = await startWasm(host, options);
-    if (wasm.ok) {
-      const reason = [requested || 'WebAssembly is available', wasm.note].filter(Boolean).join('; ');
-      return { backend: 'wasm', simd: wasm.simd, threads: wasm.threads, reason };
-    }
-    if (options.backend === 'wasm') throw new Error(`initRuntime: backend 'wasm' was requested but ${wasm.why}`);
-    const cpu = await startCpu(host);
-    if (!cpu.ok) throw new Error(`initRuntime: no backend could be started: ${wasm.why}; ${cpu.why}`);
-    const notice = wasm.cause === WEBASSEMBLY_UNAVAILABLE ? `${WEBASSEMBLY_UNAVAILABLE}: ${SLOW}` : `The WebAssembly backend failed to start (${wasm.cause}): ${SLOW}`;
-    return { backend: 'cpu', simd: false, threads: 1, reason: wasm.why, notice };
+  const { started, skipped } = await startRuntime({
+    preference: resolved.backend,
+    order: ORDER,
+    start: (backend) => (backend === 'wasm' ? startBrowserWasm(host, resolved) : startCpu(host)),
+    gradients: host,
+  });
+  const { backend, simd, threads } = started;
+  const wasm = skipped[0];
+  if (wasm === undefined) {
+    const reason = [resolved.backend === 'auto' ? 'WebAssembly is available' : 'requested', started.note].filter(Boolean).join('; ');
+    return { backend, simd, threads, reason };
   }
-  const cpu = await startCpu(host);
-  if (!cpu.ok) throw new Error(`initRuntime: backend 'cpu' was requested but ${cpu.why}`);
-  return { backend: 'cpu', simd: false, threads: 1, reason: requested };
+  // 'auto' fell back to cpu: say why, and hand the app a sentence to show
+  const notice = wasm.cause === WEBASSEMBLY_UNAVAILABLE ? `${WEBASSEMBLY_UNAVAILABLE}: ${SLOW}` : `The WebAssembly backend failed to start (${wasm.cause}): ${SLOW}`;
+  return { backend, simd, threads, reason: wasm.why, notice };
 }

@@ -1,7 +1,5 @@
-import { BatchMatMul, Conv2D, MaxPool, Mean, Relu, Sum, getGradient } from '@tensorflow/tfjs-core';
-
-/** Kernels whose gradients must exist before training; if all do, tfjs-core's set is registered. */
-const PROBES = [Mean, Sum, Relu, BatchMatMul, Conv2D, MaxPool];
+import { registerGradients } from '@slot-machines/core/runtime';
+import { webRuntimeHost } from './runtimeHost';
 
 /**
  * Registers every gradient tfjs-core defines (about 100 kernels), which `tf.grad` and the optimizers
@@ -17,14 +15,6 @@ const PROBES = [Mean, Sum, Relu, BatchMatMul, Conv2D, MaxPool];
  * @returns `true` if this call registered them, `false` if they were registered already.
  * @throws if the gradients were registered with another copy of tfjs-core (two incompatible cores).
  */
-export async function registerCoreGradients(): Promise<boolean> {
-  if (PROBES.every((kernel) => getGradient(kernel) != null)) return false;
-  await import('@tensorflow/tfjs-core/dist/register_all_gradients.js');
-  const missing = PROBES.filter((kernel) => getGradient(kernel) == null);
-  if (missing.length > 0) {
-    throw new Error(
-      `registerCoreGradients: tfjs-core's gradients were registered, yet this @tensorflow/tfjs-core does not see ${missing.join(', ')}: more than one tfjs-core is bundled; make the bundler resolve a single @tensorflow/tfjs-core`,
-    );
-  }
-  return true;
+export function registerCoreGradients(): Promise<boolean> {
+  return registerGradients(webRuntimeHost);
 }

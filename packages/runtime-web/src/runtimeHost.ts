@@ -1,13 +1,15 @@
-import type * as WasmBackend from '@tensorflow/tfjs-backend-wasm';
+import type { RuntimeHost } from '@slot-machines/core/runtime';
+import { registerWasmKernels } from '@slot-machines/wasm-kernels';
 
-/** The part of `@tensorflow/tfjs-backend-wasm` the runtime uses. */
-export type WasmBackendModule = Pick<typeof WasmBackend, 'setWasmPaths' | 'setThreadsCount' | 'getThreadsCount'>;
+export type { WasmBackendModule } from '@slot-machines/core/runtime';
 
 /**
- * Everything `initRuntime` reaches outside tfjs-core: what the browser offers and the backend
- * imports. Tests replace parts of it to play a browser whose wasm backend will not start.
+ * The browser's side of the shared start-up (`RuntimeHost` of `@slot-machines/core/runtime`): the
+ * backend imports and tfjs-core's gradients, left to the app's bundler, plus what the browser offers
+ * (WebAssembly, cross-origin isolation, cores). Tests replace parts of it to play a browser whose
+ * wasm backend will not start.
  */
-export interface WebRuntimeHost {
+export interface WebRuntimeHost extends RuntimeHost {
   /** Whether this browser has WebAssembly at all. */
   hasWebAssembly(): boolean;
   /** Whether the page is cross-origin isolated (COOP same-origin + COEP require-corp), which threads need. */
@@ -20,10 +22,6 @@ export interface WebRuntimeHost {
    * threaded module starts; see `startWasm`.
    */
   overrideLogicalCores(count: number): () => void;
-  /** Imports `@tensorflow/tfjs-backend-wasm`, which registers the `wasm` backend. */
-  importWasm(): Promise<WasmBackendModule>;
-  /** Imports `@tensorflow/tfjs-backend-cpu`, which registers the `cpu` backend. */
-  importCpu(): Promise<unknown>;
 }
 
 /** The real host. The backends are imported on demand, so bundlers split them out of the app's entry. */
@@ -46,4 +44,11 @@ export const webRuntimeHost: WebRuntimeHost = {
   },
   importWasm: () => import('@tensorflow/tfjs-backend-wasm'),
   importCpu: () => import('@tensorflow/tfjs-backend-cpu'),
+  registerWasmKernels,
+  // On demand from tfjs-core's own ES modules, so the app's bundler resolves them to the same
+  // tfjs-core as everything else (one engine, one registry) and puts them in a chunk of their own.
+  // A dynamic import rather than a side-effect import keeps this package `"sideEffects": false`.
+  importGradients: () => import('@tensorflow/tfjs-core/dist/register_all_gradients.js'),
+  gradientsImportAdvice: 'make the bundler resolve @tensorflow/tfjs-core/dist/register_all_gradients.js from the app\'s @tensorflow/tfjs-core',
+  singleCoreAdvice: 'more than one tfjs-core is bundled; make the bundler resolve a single @tensorflow/tfjs-core',
 };

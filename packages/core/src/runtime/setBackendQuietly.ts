@@ -39,7 +39,7 @@ function firstCause(warnings: readonly string[]): string | undefined {
   return (/^Aborted\((.*)\)$/.exec(line)?.[1] ?? line).replace(/^Error: /, '');
 }
 
-/** The first line of an error's message, for one-line reasons. */
+/** The first non-empty line of an error's (or any rejection's) message, for one-line reasons. */
 export function oneLine(error: unknown): string {
   const text = error instanceof Error ? error.message : typeof error === 'object' && error && 'message' in error ? String(error.message) : String(error);
   return (text.split('\n').find((line) => line.trim() !== '') ?? text).trim();
