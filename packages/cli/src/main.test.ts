@@ -30,6 +30,7 @@ describe('slot-machines --help and bad input', () => {
     [['eval'], /--run DIR is required/],
     [['eval', '--run', '/nonexistent/run'], /\/nonexistent\/run\/config\.json: no such file/],
     [['eval', '--model', '/nonexistent/model.slot'], /slot-machines eval: \/nonexistent\/model\.slot: no such file/],
+    [['eval', '--model', 'm.slot', '--checkpoint', 'last'], /--checkpoint: only for --run DIR \(a compact model holds one network, the argmax one\)/],
     [['export', '--run', 'r', '--out', 'o', '--format', 'onnx'], /--format: expected one of 'layers-model', 'slot', got 'onnx'/],
     [['reproduce', 'imagenet'], /expected a dataset: 'reproduce mnist'/],
   ])('%j fails with a message that names the problem', async (argv, message) => {

@@ -33,6 +33,8 @@ normalisation of the run it was exported from).`,
     const run = values.run;
     if (values.model !== undefined) {
       if (run !== undefined) throw new CliError('--model FILE and --run DIR: pass one of them');
+      const unused = (['checkpoint', 'eval-mode'] as const).filter((f) => values[f] !== undefined);
+      if (unused.length) throw new CliError(`${unused.map((f) => `--${f}`).join(' and ')}: only for --run DIR (a compact model holds one network, the argmax one)`);
       return evalCompactModel(values.model, io, await initBackend(values.backend));
     }
     if (!run) throw new CliError('--run DIR is required (a directory written by slot-machines train), or --model FILE');
