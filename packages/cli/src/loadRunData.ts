@@ -18,7 +18,8 @@ import type { RunSpec } from './runSpec';
 export interface RunData {
   readonly dataset: ImageDataset;
   readonly train: BatchIterator;
-  readonly validation: BatchIterator;
+  /** Absent when the spec holds no validation split (`--validation 0`). */
+  readonly validation?: BatchIterator;
   readonly test: BatchIterator;
 }
 
@@ -32,7 +33,11 @@ export function runNormalization(spec: RunSpec): Normalization {
 export async function loadRunData(spec: RunSpec): Promise<RunData> {
   const dataset = spec.dataset === 'mnist' ? await loadMnist(spec.data) : await loadCifar10((spec.data as { path: string }).path);
   const normalization = runNormalization(spec);
-  const split = splitValidation(dataset, { fraction: spec.validationFraction, seed: spec.seed });
+  // `--validation 0`: every training row trains, in file order (CIFAR-10's data_batch_1 first)
+  const split =
+    spec.validationFraction === 0
+      ? { train: Uint32Array.from({ length: dataset.trainCount }, (_, i) => i), validation: new Uint32Array(0) }
+      : splitValidation(dataset, { fraction: spec.validationFraction, seed: spec.seed });
   if (spec.trainSubset !== null && spec.trainSubset > split.train.length) {
     throw new CliError(`--train-subset ${spec.trainSubset}: the training split of ${spec.dataset} holds ${split.train.length} examples; pass at most ${split.train.length} or leave the flag out`);
   }
@@ -45,7 +50,7 @@ export async function loadRunData(spec: RunSpec): Promise<RunData> {
   return {
     dataset,
     train: createBatchIterator(dataset, { batchSize: spec.batchSize, indices: trainRows, seed: spec.seed, normalization, augmentation }),
-    validation: createBatchIterator(dataset, { batchSize: evalBatch, indices: split.validation, shuffle: false, normalization }),
+    ...(split.validation.length > 0 ? { validation: createBatchIterator(dataset, { batchSize: evalBatch, indices: split.validation, shuffle: false, normalization }) } : {}),
     test: createBatchIterator(dataset, { batchSize: evalBatch, part: 'test', shuffle: false, normalization }),
   };
 }

@@ -92,6 +92,10 @@ export function resolveRunSpec(given: Partial<Record<keyof RunSpec, unknown>>): 
   const data = (given.data as RunSpec['data'] | undefined) ?? (dataset === 'mnist' ? { kind: 'bundled' } : { kind: 'directory', path: 'cifar-10-batches-bin' });
   if (dataset === 'cifar10' && data.kind !== 'directory') throw new CliError('CIFAR-10 is read from a directory: pass --data-dir DIR (cifar-10-batches-bin)');
   const epochs = validate.parseInteger('--epochs', given.epochs ?? 200, 1);
+  // 0: no validation split (every training row trains; no best epoch, no early stopping)
+  const validationFraction = validate.parseNumber('--validation', given.validationFraction ?? (dataset === 'mnist' ? 0.15 : 0.1), { min: 0, max: 1, maxExclusive: true });
+  const patience = given.patience == null ? null : validate.parseInteger('--patience', given.patience, 1);
+  if (patience !== null && validationFraction === 0) throw new CliError(`--patience ${patience} stops on validation accuracy, and --validation 0 holds no validation split: drop one of them`);
   return {
     architecture: architectureId,
     flavour,
@@ -112,8 +116,8 @@ export function resolveRunSpec(given: Partial<Record<keyof RunSpec, unknown>>): 
     momentum: validate.parseNumber('--momentum', given.momentum ?? recipe.momentum, { min: 0, max: 1, maxExclusive: true }),
     weightDecay: validate.parseNumber('--weight-decay', given.weightDecay ?? recipe.weightDecay, 0),
     schedule: (given.schedule as Schedule | undefined) ?? paperSchedule(epochs),
-    patience: given.patience == null ? null : validate.parseInteger('--patience', given.patience, 1),
-    validationFraction: validate.parseNumber('--validation', given.validationFraction ?? (dataset === 'mnist' ? 0.15 : 0.1), { min: 0, max: 1, maxExclusive: true }),
+    patience,
+    validationFraction,
     trainSubset: given.trainSubset == null ? null : validate.parseInteger('--train-subset', given.trainSubset, 1),
     augment: validate.requireOneOf('--augment', given.augment ?? (dataset === 'cifar10' ? 'crop-flip' : 'none'), ['crop-flip', 'flip', 'none'] as const),
     checkpointEverySteps: validate.parseInteger('--checkpoint-every', given.checkpointEverySteps ?? 0, 0),

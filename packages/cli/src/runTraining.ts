@@ -4,7 +4,7 @@ import { totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { architecture } from '@slot-machines/architectures';
 import { summarizeNetwork, type Network } from '@slot-machines/core';
-import { loadCheckpointVariables, train, type TrainResult } from '@slot-machines/trainer';
+import { loadCheckpointVariables, train, type EpochMetrics, type StepProgress, type TrainResult } from '@slot-machines/trainer';
 import { createFileCheckpointStore, writeFileAtomic, writeMetricsLog } from '@slot-machines/trainer/node';
 import { CliError } from './CliError';
 import { loadRunData } from './loadRunData';
@@ -29,7 +29,19 @@ export interface RunSummary {
 export async function runTraining(
   spec: RunSpec,
   outDir: string,
-  options: { resume: boolean; backend: string; quiet: boolean; stderr: NodeJS.WriteStream; signal?: AbortSignal; tensorboard?: TensorboardLog },
+  options: {
+    resume: boolean;
+    backend: string;
+    quiet: boolean;
+    stderr: NodeJS.WriteStream;
+    /** Stops after the current step, keeping the last checkpoint: no summary.json, the run stays resumable. */
+    signal?: AbortSignal;
+    tensorboard?: TensorboardLog;
+    /** After each step (awaited: a sweep worker yields to its event loop here). */
+    onStep?: (progress: StepProgress) => void | Promise<void>;
+    /** After each epoch, once its checkpoints and metrics.jsonl are written. */
+    onEpoch?: (metrics: EpochMetrics) => void | Promise<void>;
+  },
 ): Promise<RunSummary> {
   const started = performance.now();
   const resume = checkRunDirectory(outDir, options.resume);
@@ -44,7 +56,7 @@ export async function runTraining(
   const name = describeRun(spec);
   if (!options.quiet) {
     options.stderr.write(
-      `${name} on ${spec.dataset} (${data.train.size} train, ${data.validation.size} validation, ${data.test.size} test), ` +
+      `${name} on ${spec.dataset} (${data.train.size} train, ${data.validation ? `${data.validation.size} validation` : 'no validation'}, ${data.test.size} test), ` +
         `${spec.epochs} epochs, batch ${spec.batchSize}, lr ${spec.learningRate}, seed ${spec.seed} -> ${outDir}\n`,
     );
   }
@@ -64,12 +76,16 @@ export async function runTraining(
       checkpoints: createFileCheckpointStore(outDir),
       resume,
       runInfo: spec,
-      onStep: (p) => progress.step(p),
+      onStep: async (p) => {
+        progress.step(p);
+        await options.onStep?.(p);
+      },
       onEpoch: async (m, history) => {
         // after the epoch's checkpoints: the log is never ahead of last.safetensors
         await writeMetricsLog(join(outDir, 'metrics.jsonl'), history);
         options.tensorboard?.epoch(m, network);
         progress.epoch(m, spec.epochs);
+        await options.onEpoch?.(m);
       },
       ...(options.signal ? { signal: options.signal } : {}),
     });
@@ -82,6 +98,7 @@ export async function runTraining(
       finalTestAccuracy: result.history.at(-1)?.testAccuracy ?? null,
       seconds: (performance.now() - started) / 1000,
     };
+    if (result.aborted) return summary; // not finished: summary.json marks a finished run
     await writeFileAtomic(join(outDir, 'summary.json'), `${JSON.stringify({ ...summary, result: { best: result.best, stoppedEarly: result.stoppedEarly, epochs: result.history.length } }, null, 2)}\n`);
     return summary;
   } finally {

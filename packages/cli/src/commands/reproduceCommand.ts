@@ -1,16 +1,15 @@
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
-import { cpus, totalmem, type as osType, release } from 'node:os';
 import { join, relative } from 'node:path';
 import { writeFileAtomic } from '@slot-machines/trainer/node';
 import { CliError } from '../CliError';
 import { RUNTIME_FLAGS, defineCommand } from '../Command';
 import { lineChartSvg } from '../lineChartSvg';
-import { evaluate } from '@slot-machines/trainer';
-import { loadRunData } from '../loadRunData';
-import { loadRunNetwork, readRunSpec, runTraining, type RunSummary } from '../runTraining';
+import { runTraining, type RunSummary } from '../runTraining';
 import { resolveRunSpec, type RunSpec } from '../runSpec';
 import { percent } from '../table';
+import { reproduceCifar10 } from './reproduceCifar10';
+import { machineLine, readFinishedRun, runDirectoryState, sampledAccuracy } from './reproduceRuns';
 
 /** The paper's MNIST table (spec section 8): key, label, what the paper reports, the run. */
 const MNIST_TABLE = [
@@ -23,28 +22,58 @@ const MNIST_TABLE = [
 export const reproduceCommand = defineCommand({
   name: 'reproduce',
   flags: {
-    epochs: { type: 'string', value: 'N', help: 'epochs per configuration', default: '25' },
-    seed: { type: 'string', value: 'N', help: 'the seed of every configuration', default: '0' },
-    out: { type: 'string', value: 'DIR', help: 'run directories', default: 'runs/reproduce-mnist' },
-    report: { type: 'string', value: 'DIR', help: 'report directory: mnist.md, mnist/*.jsonl, mnist-test-accuracy.svg', default: 'docs/results' },
-    only: { type: 'string', value: 'LIST', help: `comma-separated subset of ${MNIST_TABLE.map((c) => c.key).join(',')}` },
-    'train-subset': { type: 'string', value: 'N', help: 'train on the first N training examples only (quick checks; the command in the report says so)' },
+    epochs: { type: 'string', value: 'N', help: 'epochs per configuration', default: 'mnist 25; cifar10: subset 25, paper 200' },
+    seed: { type: 'string', value: 'N', help: 'mnist: the seed of every configuration', default: '0' },
+    seeds: { type: 'string', value: 'LIST', help: 'cifar10: comma-separated seeds, one run each', default: 'subset 0; paper 0,1,2,3' },
+    protocol: {
+      type: 'string',
+      value: 'NAME',
+      help: "cifar10: subset (train on data_batch_1's 10,000 images, test every epoch)\nor paper (45,000 / 5,000 split, test at the best validation epoch)",
+      default: 'subset',
+    },
+    'data-dir': { type: 'string', value: 'DIR', help: 'cifar10: the cifar-10-batches-bin directory (required)' },
+    out: { type: 'string', value: 'DIR', help: 'run directories', default: 'runs/reproduce-<dataset>[-<protocol>]' },
+    report: { type: 'string', value: 'DIR', help: 'report directory: <name>.md, <name>/*.jsonl, <name>-test-accuracy.svg', default: 'docs/results' },
+    only: { type: 'string', value: 'LIST', help: `comma-separated configurations (mnist: ${MNIST_TABLE.map((c) => c.key).join(',')}; cifar10: see the report)` },
+    'train-subset': { type: 'string', value: 'N', help: 'mnist, cifar10 paper: train on the first N training examples only (quick checks)' },
     resume: { type: 'boolean', help: 'accepted for compatibility: unfinished runs always continue, finished ones are kept' },
     ...RUNTIME_FLAGS,
   },
   help: {
-    summary: "run the paper's table for a dataset and write a report (mnist)",
-    usage: 'slot-machines reproduce mnist [options]',
+    summary: "run the paper's table for a dataset and write a report (mnist, cifar10)",
+    usage: 'slot-machines reproduce mnist|cifar10 [options]',
     text: `Trains the paper's MNIST table (Lenet-300-100: GS K=2, GS K=8, PS K=8 and learned weights) and
 writes a Markdown report with the test accuracy at the best validation epoch next to the paper's
-numbers, the raw metrics (JSON lines) and an SVG plot of test accuracy per epoch. Run again, it
-keeps finished configurations, continues unfinished ones from their last checkpoint, and leaves
-the report as it is when nothing was trained.`,
+numbers, the raw metrics (JSON lines) and an SVG plot of test accuracy per epoch. For CIFAR-10
+it trains CONV-2/4/6 (GS K=8, CONV-6 also with valid padding and with learned weights) under the
+subset protocol, or the paper's whole CIFAR-10 table over 4 seeds under the paper protocol, and
+rewrites the report after each run that finishes. Run again, it keeps finished configurations,
+continues unfinished ones from their last checkpoint, and leaves the report as it is when nothing
+was trained.`,
   },
   run: async ({ values, positionals }, { io, initBackend }) => {
-    if (positionals[0] !== 'mnist') {
-      throw new CliError(`expected a dataset: 'reproduce mnist' (got ${positionals[0] === undefined ? 'none' : `'${positionals[0]}'`}; CIFAR-10 follows)`);
+    if (positionals[0] === 'cifar10') {
+      if (values.seed !== undefined) throw new CliError(`--seed: 'reproduce cifar10' takes --seeds LIST (e.g. --seeds ${values.seed})`);
+      return reproduceCifar10(
+        {
+          protocol: values.protocol,
+          epochs: values.epochs,
+          seeds: values.seeds,
+          dataDir: values['data-dir'],
+          out: values.out,
+          report: values.report,
+          only: values.only,
+          trainSubset: values['train-subset'],
+          quiet: Boolean(values.quiet),
+        },
+        { stdout: io.stdout, stderr: io.stderr, initBackend, backendFlag: values.backend },
+      );
     }
+    if (positionals[0] !== 'mnist') {
+      throw new CliError(`expected a dataset: 'reproduce mnist' or 'reproduce cifar10' (got ${positionals[0] === undefined ? 'none' : `'${positionals[0]}'`})`);
+    }
+    const cifarOnly = (['seeds', 'protocol', 'data-dir'] as const).filter((f) => values[f] !== undefined);
+    if (cifarOnly.length) throw new CliError(`--${cifarOnly.join(', --')}: for 'reproduce cifar10' only; MNIST takes --seed and the bundled data`);
     const epochs = values.epochs ?? '25';
     const seed = values.seed ?? '0';
     const out = values.out ?? join('runs', 'reproduce-mnist');
@@ -97,52 +126,6 @@ the report as it is when nothing was trained.`,
   },
 });
 
-/**
- * Where a configuration's run stands: `finished` (summary.json), `unfinished` (a checkpoint to
- * continue from) or `new`. A directory holding a run of another configuration is refused.
- */
-async function runDirectoryState(spec: RunSpec, dir: string): Promise<'finished' | 'unfinished' | 'new'> {
-  if (!existsSync(join(dir, 'config.json'))) return 'new';
-  const saved = await readRunSpec(dir);
-  if (JSON.stringify(saved) !== JSON.stringify(spec)) {
-    const field = (Object.keys(spec) as Array<keyof RunSpec>).find((k) => JSON.stringify(saved[k]) !== JSON.stringify(spec[k]));
-    throw new CliError(
-      `${join(dir, 'config.json')}: ${dir} holds a run of another configuration (${field}: ${JSON.stringify(saved[field!])} there, ${JSON.stringify(spec[field!])} now): ` +
-        'pass another --out, or delete it',
-    );
-  }
-  if (existsSync(join(dir, 'summary.json'))) return 'finished';
-  return 'unfinished';
-}
-
-/** A finished run's summary from its files (metrics.jsonl, summary.json), without training. */
-async function readFinishedRun(dir: string, backend: string): Promise<RunSummary> {
-  const spec = await readRunSpec(dir);
-  const saved = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as { name: string; backend: string; seconds: number; result: { best: RunSummary['result']['best']; stoppedEarly: boolean } };
-  const history = (await readFile(join(dir, 'metrics.jsonl'), 'utf8'))
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as RunSummary['result']['history'][number]);
-  return {
-    name: saved.name,
-    spec,
-    backend: saved.backend ?? backend,
-    result: { history, best: saved.result.best, stoppedEarly: saved.result.stoppedEarly, aborted: false, steps: history.at(-1)?.step ?? 0, resumedFrom: null },
-    finalTestAccuracy: history.at(-1)?.testAccuracy ?? null,
-    seconds: saved.seconds,
-  };
-}
-
-/** Test accuracy of one network sampled from a PS run's last scores. */
-async function sampledAccuracy(dir: string): Promise<number> {
-  const { spec, network } = await loadRunNetwork(dir, 'last', { evalMode: 'sample' });
-  try {
-    return evaluate(network, (await loadRunData(spec)).test).accuracy;
-  } finally {
-    network.dispose();
-  }
-}
-
 function mnistReport(r: {
   rows: Array<{ config: (typeof MNIST_TABLE)[number]; summary: RunSummary; sampled: number | null }>;
   backend: string;
@@ -151,13 +134,12 @@ function mnistReport(r: {
   command: string;
   epochs: number;
 }): string {
-  const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const lines = [
     '# MNIST: Lenet-300-100 (paper, Table 2 / Figure 4)',
     '',
     `Generated by \`${r.command}\` (the \`@slot-machines/cli\` package); rerun it to reproduce.`,
     '',
-    `- Machine: ${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${osType()} ${release()}, Node ${process.version}`,
+    `- Machine: ${machineLine()}`,
     `- Backend: ${r.backend}`,
     `- Date: ${r.started.toISOString().slice(0, 10)}; training time ${(r.rows.reduce((t, row) => t + row.summary.result.history.reduce((s, m) => s + m.seconds, 0), 0) / 60).toFixed(0)} min in all (sum of the epochs' times)`,
     `- Recipe: batch 128, SGD momentum 0.9, cosine annealing with restarts at epochs 25 and 75, ${r.epochs} epochs (the paper trains 200),` +

@@ -1,0 +1,62 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { cpus, totalmem, type as osType, release } from 'node:os';
+import { join } from 'node:path';
+import { evaluate } from '@slot-machines/trainer';
+import { CliError } from '../CliError';
+import { loadRunData } from '../loadRunData';
+import { loadRunNetwork, readRunSpec, type RunSummary } from '../runTraining';
+import type { RunSpec } from '../runSpec';
+
+/** The machine line of a report: CPU, cores, memory, OS and Node. */
+export function machineLine(): string {
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  return `${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${osType()} ${release()}, Node ${process.version}`;
+}
+
+/**
+ * Where a configuration's run stands: `finished` (summary.json), `unfinished` (a checkpoint to
+ * continue from) or `new`. A directory holding a run of another configuration is refused.
+ */
+export async function runDirectoryState(spec: RunSpec, dir: string): Promise<'finished' | 'unfinished' | 'new'> {
+  if (!existsSync(join(dir, 'config.json'))) return 'new';
+  const saved = await readRunSpec(dir);
+  if (JSON.stringify(saved) !== JSON.stringify(spec)) {
+    const field = (Object.keys(spec) as Array<keyof RunSpec>).find((k) => JSON.stringify(saved[k]) !== JSON.stringify(spec[k]));
+    throw new CliError(
+      `${join(dir, 'config.json')}: ${dir} holds a run of another configuration (${field}: ${JSON.stringify(saved[field!])} there, ${JSON.stringify(spec[field!])} now): ` +
+        'pass another --out, or delete it',
+    );
+  }
+  if (existsSync(join(dir, 'summary.json'))) return 'finished';
+  return 'unfinished';
+}
+
+/** A finished run's summary from its files (metrics.jsonl, summary.json), without training. */
+export async function readFinishedRun(dir: string, backend: string): Promise<RunSummary> {
+  const spec = await readRunSpec(dir);
+  const saved = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as { name: string; backend: string; seconds: number; result: { best: RunSummary['result']['best']; stoppedEarly: boolean } };
+  const history = (await readFile(join(dir, 'metrics.jsonl'), 'utf8'))
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as RunSummary['result']['history'][number]);
+  return {
+    name: saved.name,
+    spec,
+    backend: saved.backend ?? backend,
+    result: { history, best: saved.result.best, stoppedEarly: saved.result.stoppedEarly, aborted: false, steps: history.at(-1)?.step ?? 0, resumedFrom: null },
+    finalTestAccuracy: history.at(-1)?.testAccuracy ?? null,
+    seconds: saved.seconds,
+  };
+}
+
+/** Test accuracy of one network sampled from a PS run's last scores. */
+export async function sampledAccuracy(dir: string): Promise<number> {
+  const { spec, network } = await loadRunNetwork(dir, 'last', { evalMode: 'sample' });
+  try {
+    return evaluate(network, (await loadRunData(spec)).test).accuracy;
+  } finally {
+    network.dispose();
+  }
+}
+
