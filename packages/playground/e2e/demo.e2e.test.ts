@@ -143,6 +143,13 @@ describe('the demo in headless Chromium', () => {
     expect(await page.locator('#notice').isVisible()).toBe(false);
     expect(ready.data).toMatchObject({ trainImages: 12_000, testImages: 10_000 });
 
+    // The pruning strategies fix K at 2 (each connection's weight and the zero option).
+    const kChoice = page.getByLabel('Options per connection (K)');
+    await page.getByLabel('Selection strategy').selectOption('edge-popup');
+    expect([await kChoice.inputValue(), await kChoice.isDisabled()]).toEqual(['2', true]);
+    await page.getByLabel('Selection strategy').selectOption('greedy');
+    expect(await kChoice.isDisabled()).toBe(false);
+
     // A first run, stopped after 12 steps: its curve must be the start of the full run's (same seed).
     const settings = { k: 8, strategy: 'greedy', epochs: 3, seed: 7 } as const;
     await choose(page, settings);

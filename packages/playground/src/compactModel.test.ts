@@ -3,6 +3,7 @@ import { architecture } from '@slot-machines/architectures';
 import { createNetwork, loadCompactModel } from '@slot-machines/core';
 import { MNIST_STANDARDIZE, createBatchIterator, createImageDataset, mulberry32, type ImageDataset } from '@slot-machines/datasets';
 import { createGreedyStrategy } from '@slot-machines/selection-greedy';
+import { createEdgePopupStrategy, createEdgePopupWeights } from '@slot-machines/selection-edge-popup';
 import { expectNoTensorLeak } from '@slot-machines/test-utils';
 import { evaluate } from '@slot-machines/trainer';
 import { describe, expect, it } from 'vitest';
@@ -36,6 +37,15 @@ describe("the demo's compact models", () => {
     const summary = loadAndTestCompactModel(bytes, 'model.slot', data);
     const trained = evaluate(net, createBatchIterator(data, { batchSize: 1000, part: 'test', shuffle: false, normalization: MNIST_STANDARDIZE })).accuracy;
     expect(summary).toEqual({ name: 'model.slot', bytes: bytes.byteLength, k: 2, seed: 4, connections: 266_200, bitsPerConnection: 1, testAccuracy: trained, testImages: 50 });
+    net.dispose();
+  });
+
+  it('round-trip an edge-popup network: its signed Kaiming constant weights regenerate, its top-k choice is kept', () => {
+    const net = createNetwork({ ...architecture('lenet-300-100'), k: 2, zeroOption: true, seed: 5, strategy: createEdgePopupStrategy(), sharing: createEdgePopupWeights() });
+    const bytes = exportCompactModel(net, { ...request, strategy: 'edge-popup' });
+    const summary = loadAndTestCompactModel(bytes, 'edge-popup.slot', data);
+    const trained = evaluate(net, createBatchIterator(data, { batchSize: 1000, part: 'test', shuffle: false, normalization: MNIST_STANDARDIZE })).accuracy;
+    expect(summary).toMatchObject({ k: 2, seed: 5, connections: 266_200, bitsPerConnection: 1, testAccuracy: trained });
     net.dispose();
   });
 

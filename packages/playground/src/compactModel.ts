@@ -1,10 +1,15 @@
 // Compact models in the demo: the trained network out as model.slot (the seed and each connection's
 // choice in ceil(log2 K) bits), and any Lenet-300-100 compact model (the demo's or the CLI's) back in,
 // rebuilt by regenerating its options and tested on the 10,000 MNIST test images.
-import { COMPACT_MODEL_EXTENSION, encodeCompactModel, loadCompactModel, type Network } from '@slot-machines/core';
+import { COMPACT_MODEL_EXTENSION, createRegistry, encodeCompactModel, loadCompactModel, type Network } from '@slot-machines/core';
 import { MNIST_STANDARDIZE, createBatchIterator, type ImageDataset, type Normalization } from '@slot-machines/datasets';
+import { createEdgePopupWeights } from '@slot-machines/selection-edge-popup';
+import { createSupermaskWeights } from '@slot-machines/selection-supermask';
 import { evaluate } from '@slot-machines/trainer';
 import type { DemoRequest, LoadedModelSummary } from './protocol';
+
+/** The option generators beyond core's own that the demo's networks use: the pruning strategies' weights. */
+const registry = createRegistry().registerSharing('edge-popup-weights', createEdgePopupWeights).registerSharing('supermask-weights', createSupermaskWeights);
 
 /** The file name the demo offers its compact model under. */
 export const COMPACT_MODEL_NAME = `model${COMPACT_MODEL_EXTENSION}`;
@@ -25,7 +30,7 @@ export function exportCompactModel(network: Network, request: DemoRequest | null
  * @throws the core's CompactModel errors for a bad file; an Error when the network does not take the demo's images.
  */
 export function loadAndTestCompactModel(bytes: Uint8Array, name: string, dataset: ImageDataset): LoadedModelSummary {
-  const { network, header, metadata } = loadCompactModel(bytes, { source: name });
+  const { network, header, metadata } = loadCompactModel(bytes, { source: name, registry });
   try {
     const imageShape = dataset.imageShape;
     if (network.inputShape.join('x') !== imageShape.join('x')) {

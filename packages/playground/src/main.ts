@@ -1,7 +1,7 @@
 // The page: controls, live plots and downloads. All the work happens in ./worker.ts; this module
 // imports no TensorFlow.js, so the page stays small and never blocks.
 import './styles.css';
-import type { DemoRequest, FromWorker, LayerHistogram, LoadedModelSummary, RuntimeRequest, ToWorker, TrainingEvent } from './protocol';
+import type { DemoRequest, DemoStrategyId, FromWorker, LayerHistogram, LoadedModelSummary, RuntimeRequest, ToWorker, TrainingEvent } from './protocol';
 import { drawLayerHistogram } from './ui/histogramChart';
 import { LineChart } from './ui/lineChart';
 
@@ -117,7 +117,7 @@ el.form.addEventListener('submit', (event) => {
   if (!el.form.reportValidity()) return;
   const request: DemoRequest = {
     k: Number(el.k.value),
-    strategy: el.strategy.value === 'probabilistic' ? 'probabilistic' : 'greedy',
+    strategy: chosenStrategy(),
     epochs: Number(el.epochs.value),
     seed: Number(el.seed.value),
   };
@@ -376,7 +376,21 @@ function setIdle(canTrain: boolean): void {
   el.loadModel.disabled = !canTrain;
   for (const input of [el.k, el.strategy, el.epochs, el.seed]) input.disabled = false;
   el.threads.disabled = !threadsChoosable;
+  fitKToStrategy();
 }
+
+function chosenStrategy(): DemoStrategyId {
+  const value = el.strategy.value;
+  return value === 'probabilistic' || value === 'edge-popup' || value === 'supermask' ? value : 'greedy';
+}
+
+/** The pruning strategies have one weight per connection and the zero option: K is 2 and not a choice. */
+function fitKToStrategy(): void {
+  const pruning = chosenStrategy() === 'edge-popup' || chosenStrategy() === 'supermask';
+  if (pruning) el.k.value = '2';
+  el.k.disabled = pruning || el.strategy.disabled;
+}
+el.strategy.addEventListener('change', fitKToStrategy);
 
 function showError(text: string): void {
   el.error.textContent = text;

@@ -2,8 +2,8 @@
 import type { WebRuntimeInfo } from '@slot-machines/runtime-web';
 import type { EpochMetrics } from '@slot-machines/trainer';
 
-/** The selection strategies the demo offers. */
-export type DemoStrategyId = 'greedy' | 'probabilistic';
+/** The selection strategies the demo offers (edge-popup and supermask prune one weight per connection: K = 2). */
+export type DemoStrategyId = 'greedy' | 'probabilistic' | 'edge-popup' | 'supermask';
 
 /** What the visitor chooses. Plain JSON. */
 export interface DemoRequest {

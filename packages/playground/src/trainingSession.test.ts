@@ -114,11 +114,25 @@ describe('the demo training session', () => {
     network.dispose();
   });
 
+  it.each(['edge-popup', 'supermask'] as const)('trains with %s: its own weights (inside the histograms), its recipe, about half the connections pruned', async (strategy) => {
+    const events: TrainingEvent[] = [];
+    const { network } = await runDemoTraining(data, { k: 2, strategy, epochs: 1, seed: 3 }, { emit: (e) => events.push(e), probeEvery: 0 });
+    const started = events[0] as Extract<TrainingEvent, { type: 'started' }>;
+    expect(started.recipe.learningRate).toBe(strategy === 'edge-popup' ? 0.1 : 100);
+    const epoch = events.find((e): e is Extract<TrainingEvent, { type: 'epoch' }> => e.type === 'epoch')!;
+    // K = 2: each connection's weight and the zero option, all inside the histogram's range
+    for (const h of epoch.histograms) expect(h.options.counts.reduce((a, b) => a + b, 0)).toBe(h.options.total);
+    if (strategy === 'edge-popup') expect(network.sparsity().fraction).toBe(0.5);
+    else expect(Math.abs(network.sparsity().fraction - 0.5)).toBeLessThan(0.05);
+    network.dispose();
+  });
+
   it('rejects a bad request with a message naming the field', () => {
     expect(() => validateRequest({ ...request, k: 1 })).toThrow('k: expected an integer in [2, 128], got 1');
     expect(() => validateRequest({ ...request, epochs: 2.5 })).toThrow('epochs: expected an integer in [1, 50], got 2.5');
     expect(() => validateRequest({ ...request, seed: -1 })).toThrow('seed: expected an integer in [0, 4294967295], got -1');
-    expect(() => validateRequest({ ...request, strategy: 'epsilon' })).toThrow(`strategy: expected one of 'greedy', 'probabilistic', got "epsilon"`);
+    expect(() => validateRequest({ ...request, strategy: 'epsilon' })).toThrow(`strategy: expected one of 'greedy', 'probabilistic', 'edge-popup', 'supermask', got "epsilon"`);
+    expect(() => validateRequest({ ...request, strategy: 'edge-popup', k: 8 })).toThrow("k: expected 2 for strategy 'edge-popup' (one weight per connection and the zero option), got 8");
     expect(() => validateRequest(null)).toThrow(/strategy: expected one of/);
   });
 });

@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { architecture } from '@slot-machines/architectures';
-import { createNetwork, layersModelJson, toLayersModelArtifacts, type Network, type SelectionStrategy } from '@slot-machines/core';
+import { createNetwork, layersModelJson, toLayersModelArtifacts, type Network, type SelectionStrategy, type WeightSharingPolicy } from '@slot-machines/core';
 import { MNIST_STANDARDIZE, createBatchIterator, type BatchIterator, type ImageDataset } from '@slot-machines/datasets';
 import { createGreedyStrategy } from '@slot-machines/selection-greedy';
+import { createEdgePopupStrategy, createEdgePopupWeights } from '@slot-machines/selection-edge-popup';
 import { createProbabilisticStrategy } from '@slot-machines/selection-probabilistic';
+import { createSupermaskStrategy, createSupermaskWeights } from '@slot-machines/selection-supermask';
 import { recipeDefaults, train, type EpochMetrics, type Schedule } from '@slot-machines/trainer';
 import { histogram } from './histogram';
 import type { DemoRequest, DemoStrategyId, Histogram, LayerHistogram, TrainingEvent } from './protocol';
@@ -17,7 +19,20 @@ export const PROBE_IMAGES = 1000;
 export const HISTOGRAM_BINS = 40;
 export const K_RANGE = { min: 2, max: 128 } as const;
 export const MAX_EPOCHS = 50;
-export const DEMO_STRATEGIES: readonly DemoStrategyId[] = ['greedy', 'probabilistic'];
+export const DEMO_STRATEGIES: readonly DemoStrategyId[] = ['greedy', 'probabilistic', 'edge-popup', 'supermask'];
+/** Strategies that prune one weight per connection: K = 2 (the weight and the zero option). */
+export const PRUNING_STRATEGIES: readonly DemoStrategyId[] = ['edge-popup', 'supermask'];
+
+/**
+ * The strategy of a request and where its options come from: each pruning method draws its weights
+ * its own way (edge-popup: signed Kaiming constants, keeping half of each layer as the paper's CONV
+ * nets do; supermask: Glorot normal), the slot machines the network's own.
+ */
+export function demoStrategy(id: DemoStrategyId): { strategy: SelectionStrategy; sharing?: WeightSharingPolicy; zeroOption: boolean } {
+  if (id === 'edge-popup') return { strategy: createEdgePopupStrategy({ keepFraction: 0.5 }), sharing: createEdgePopupWeights(), zeroOption: true };
+  if (id === 'supermask') return { strategy: createSupermaskStrategy(), sharing: createSupermaskWeights(), zeroOption: true };
+  return { strategy: id === 'greedy' ? createGreedyStrategy() : createProbabilisticStrategy(), zeroOption: false };
+}
 
 export interface TrainingHooks {
   /** Receives every event of the run, synchronously, in order. */
@@ -54,8 +69,12 @@ export function validateRequest(request: unknown): DemoRequest {
   if (!DEMO_STRATEGIES.includes(strategy as DemoStrategyId)) {
     throw new Error(`strategy: expected one of ${DEMO_STRATEGIES.map((s) => `'${s}'`).join(', ')}, got ${JSON.stringify(strategy)}`);
   }
+  const k = integer('k', K_RANGE.min, K_RANGE.max);
+  if (PRUNING_STRATEGIES.includes(strategy as DemoStrategyId) && k !== 2) {
+    throw new Error(`k: expected 2 for strategy '${String(strategy)}' (one weight per connection and the zero option), got ${k}`);
+  }
   return {
-    k: integer('k', K_RANGE.min, K_RANGE.max),
+    k,
     strategy: strategy as DemoStrategyId,
     epochs: integer('epochs', 1, MAX_EPOCHS),
     seed: integer('seed', 0, 2 ** 32 - 1),
@@ -64,7 +83,7 @@ export function validateRequest(request: unknown): DemoRequest {
 
 /** The demo's recipe: the paper's (learning rate, L2, momentum, batch 128), cosine-annealed over the run. */
 export function demoRecipe(request: DemoRequest): { learningRate: number; weightDecay: number; momentum: number; batchSize: number; schedule: Schedule } {
-  const recipe = recipeDefaults({ flavour: 'slot', strategy: request.strategy === 'greedy' ? createGreedyStrategy() : createProbabilisticStrategy(), k: request.k });
+  const recipe = recipeDefaults({ flavour: 'slot', strategy: demoStrategy(request.strategy).strategy, k: request.k });
   return { ...recipe, batchSize: DEMO_BATCH_SIZE, schedule: { type: 'cosine', epochs: request.epochs, etaMin: 0 } };
 }
 
@@ -81,8 +100,7 @@ export async function runDemoTraining(dataset: ImageDataset, request: DemoReques
   const req = validateRequest(request);
   const recipe = demoRecipe(req);
   const probeEvery = hooks.probeEvery ?? PROBE_EVERY;
-  const strategy: SelectionStrategy = req.strategy === 'greedy' ? createGreedyStrategy() : createProbabilisticStrategy();
-  const network = createNetwork({ ...architecture('lenet-300-100'), k: req.k, seed: req.seed, strategy });
+  const network = createNetwork({ ...architecture('lenet-300-100'), k: req.k, seed: req.seed, ...demoStrategy(req.strategy) });
   let previous: Record<string, tf.Tensor> = {};
   /** Training steps taken (the trainer's state counts them; each step event brings the count). */
   let step = 0;
@@ -97,11 +115,13 @@ export async function runDemoTraining(dataset: ImageDataset, request: DemoReques
       indices: Uint32Array.from({ length: probeImages }, (_, i) => i),
       normalization: MNIST_STANDARDIZE,
     });
-    const optionHistograms = network.slotLayers.map((layer) => ({
-      layer: layer.name,
-      bound: layer.source.weightBound,
-      options: histogram(layer.source.options.dataSync(), -layer.source.weightBound, layer.source.weightBound, HISTOGRAM_BINS),
-    }));
+    const optionHistograms = network.slotLayers.map((layer) => {
+      const values = layer.source.options.dataSync();
+      // a pruning method's weights may lie outside the network's U(-σ, σ) (edge-popup's ±sqrt(2/fan_in))
+      let bound = layer.source.weightBound;
+      for (const v of values) bound = Math.max(bound, Math.abs(v));
+      return { layer: layer.name, bound, options: histogram(values, -bound, bound, HISTOGRAM_BINS) };
+    });
     previous = network.selections();
     const connections = network.slotLayers.reduce((n, layer) => n + layer.source.scores.size / layer.source.k, 0);
 
