@@ -2,7 +2,6 @@ import { describeSelectionStrategy } from '@slot-machines/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { argmaxSelection, createNetwork, createRegistry } from '@slot-machines/core';
 import { createGreedyStrategy } from '@slot-machines/selection-greedy';
-import { expectNoTensorLeak } from '@slot-machines/test-utils';
 import { describe, expect, it } from 'vitest';
 import { createEpsilonGreedyStrategy } from './createEpsilonGreedyStrategy';
 

@@ -1,9 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { SlotConfigError, createLayerRegistry, createNetwork, summarizeNetwork, toLayersModelArtifacts, type LayerSpec } from '@slot-machines/core';
 import { createGreedyStrategy } from '@slot-machines/selection-greedy';
-import { expectNoTensorLeak, maxAbsDiff } from '@slot-machines/test-utils';
+import { expectNoTensorLeak } from '@slot-machines/testing';
 import { describe, expect, it } from 'vitest';
 import { leakyReluKind } from './leakyReluKind';
+
+/** The largest absolute difference between two arrays of equal length. */
+const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i]!)));
 
 // the spec type-checks because leakyReluKind.ts adds 'leakyRelu' to LayerSpecByType
 const layers: LayerSpec[] = [{ type: 'slotDense', units: 8 }, { type: 'leakyRelu', alpha: 0.2 }, { type: 'slotDense', units: 3 }];

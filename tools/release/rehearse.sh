@@ -3,9 +3,10 @@
 # (publint --strict, attw --profile esm-only), build the API reference (docs/reference, TypeDoc:
 # a broken {@link} fails), version a throwaway copy with changesets and publish
 # it to a local verdaccio on 127.0.0.1 (storage in a temp dir), then install from it as a stranger
-# would, with plain npm in empty projects: train 3 steps, check core alone fails helpfully, and run
-# the CLI for one epoch. Each check counts as one test in test-output/release-rehearsal.json
-# ({ passed, failed, checks }), which .ci/run adds to its final line. Usage: bash tools/release/rehearse.sh
+# would, with plain npm in empty projects: train 3 steps, check core alone fails helpfully, run
+# the CLI for one epoch, and typecheck and test the example plugin package (docs/plugins) on its own.
+# Each check counts as one test in test-output/release-rehearsal.json ({ passed, failed, checks }),
+# which .ci/run adds to its final line. Usage: bash tools/release/rehearse.sh
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -36,7 +37,7 @@ finish() {
   local IFS=,
   echo "{\"passed\":$passed,\"failed\":$failed,\"checks\":[${checks[*]}]}" >"$report"
   # a green run keeps its logs and tarballs only (the copy, the projects and the registry are ~0.9 GB)
-  [ "$failed" -eq 0 ] && rm -rf "$tmp/copy" "$tmp/app" "$tmp/cli" "$tmp/tools" "$tmp/verdaccio" "$tmp/run"
+  [ "$failed" -eq 0 ] && rm -rf "$tmp/copy" "$tmp/app" "$tmp/cli" "$tmp/plugin" "$tmp/tools" "$tmp/verdaccio" "$tmp/run"
   echo "release rehearsal: $passed passed, $failed failed in $(( $(date +%s) - rehearsal_started ))s (logs in $tmp)"
 }
 trap finish EXIT
@@ -124,5 +125,15 @@ cli="$tmp/cli"
 install_cli() { mkdir -p "$cli" && cd "$cli" && npm init -y >/dev/null && npm install --no-audit --no-fund --loglevel=error @slot-machines/cli; }
 check install-cli install_cli
 check cli-train-1-epoch bash -c "cd '$cli' && npx --no-install slot-machines train --epochs 1 --train-subset 1280 --out '$tmp/run'"
+
+# 4. a plugin in its own package, as its author has it (docs/plugins): copied out of the repository,
+# its package.json (published @slot-machines/* by range, tfjs, vitest, typescript) installed from
+# the registry with plain npm, then its typecheck and its tests (the conformance suite) run there
+plugin="$tmp/plugin"
+test_plugin() {
+  mkdir -p "$plugin" && (cd "$root" && git ls-files -z docs/plugins | xargs -0 -I{} cp {} "$plugin/") && cd "$plugin" &&
+    npm install --no-audit --no-fund --loglevel=error && npm run typecheck && npm test
+}
+check plugin-package test_plugin
 
 [ "$failed" -eq 0 ]
