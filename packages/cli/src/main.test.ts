@@ -24,7 +24,7 @@ describe('slot-machines --help and bad input', () => {
   it.each([
     [['frobnicate'], /unknown command 'frobnicate'; expected one of train, finetune, eval, export, summary, reproduce, native/],
     [['train', '--k', '2.5'], /slot-machines train: --k: expected an integer >= 1, got '2.5'/],
-    [['train', '--strategy', 'random'], /--strategy: expected one of 'greedy', 'probabilistic', got 'random'/],
+    [['train', '--strategy', 'random'], /--strategy: expected one of 'greedy', 'probabilistic', 'edge-popup', 'supermask', got 'random'/],
     [['train', '--arch', 'conv-6', '--dataset', 'mnist'], /--arch conv-6 does not fit --dataset mnist/],
     [['train', '--bogus'], /slot-machines train: Unknown option '--bogus'/],
     [['eval'], /--run DIR is required/],
