@@ -26,6 +26,17 @@ else
   export SM_TEST_E2E=0
 fi
 
+# The sweep tests (packages/cli/src/sweep.test.ts) start their own redis-server: Debian's (apt-get, as root).
+if bash tools/ci/install-redis.sh; then
+  export SM_TEST_REDIS=1
+elif [ "${CI:-}" = true ]; then
+  echo "ci: FAILED to install redis-server for the sweep tests: see the error above" >&2
+  exit 1
+else
+  echo "test: redis-server is not installed and could not be (it needs apt-get as root): the sweep tests are skipped" >&2
+  export SM_TEST_REDIS=0
+fi
+
 # The differential test against PyTorch (packages/bench) needs torch==2.13.0, the CPU build (a venv
 # under ~/.cache/slot-machines/torch-venv; plain `pip install torch` would pull a CUDA build).
 if bash tools/ci/install-torch.sh; then

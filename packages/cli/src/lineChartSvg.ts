@@ -5,14 +5,19 @@ export interface Series {
 
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b'];
 
-/** A self-contained SVG line chart (axes, ticks, legend); no dependencies, readable in any browser. */
-export function lineChartSvg(options: { title: string; xLabel: string; yLabel: string; series: readonly Series[]; yMin?: number; yMax?: number }): string {
+/**
+ * A self-contained SVG line chart (axes, ticks, legend); no dependencies, readable in any browser.
+ * `xScale: 'log2'` spaces x by its logarithm and ticks each x the series have (K = 2, 4, ..., 64).
+ */
+export function lineChartSvg(options: { title: string; xLabel: string; yLabel: string; series: readonly Series[]; yMin?: number; yMax?: number; xScale?: 'linear' | 'log2' }): string {
   const width = 720;
   const height = 420;
   const m = { left: 64, right: 180, top: 40, bottom: 52 };
-  const all = options.series.flatMap((s) => s.points);
-  const xMax = Math.max(1, ...all.map((p) => p[0]));
-  const xMin = Math.min(...all.map((p) => p[0]), 1);
+  const log = options.xScale === 'log2';
+  const tx = (x: number) => (log ? Math.log2(x) : x);
+  const all = options.series.flatMap((s) => s.points).map(([x, y]) => [tx(x), y] as const);
+  const xMax = Math.max(log ? -Infinity : 1, ...all.map((p) => p[0]));
+  const xMin = Math.min(...all.map((p) => p[0]), log ? Infinity : 1);
   const yMin = options.yMin ?? Math.min(...all.map((p) => p[1]));
   const yMax = options.yMax ?? Math.max(...all.map((p) => p[1]));
   const sx = (x: number) => m.left + ((x - xMin) / Math.max(xMax - xMin, 1e-9)) * (width - m.left - m.right);
@@ -31,9 +36,15 @@ export function lineChartSvg(options: { title: string; xLabel: string; yLabel: s
       `<text x="${m.left - 6}" y="${sy(y) + 4}" text-anchor="end">${(y * 100).toFixed(1)}%</text>`,
     );
   }
-  const xStep = Math.max(1, Math.ceil((xMax - xMin) / 10));
-  for (let x = xMin; x <= xMax; x += xStep) {
-    parts.push(`<text x="${sx(x)}" y="${height - m.bottom + 18}" text-anchor="middle">${x}</text>`);
+  if (log) {
+    for (const x of [...new Set(options.series.flatMap((s) => s.points.map((p) => p[0])))].sort((a, b) => a - b)) {
+      parts.push(`<text x="${sx(tx(x))}" y="${height - m.bottom + 18}" text-anchor="middle">${x}</text>`);
+    }
+  } else {
+    const xStep = Math.max(1, Math.ceil((xMax - xMin) / 10));
+    for (let x = xMin; x <= xMax; x += xStep) {
+      parts.push(`<text x="${sx(x)}" y="${height - m.bottom + 18}" text-anchor="middle">${x}</text>`);
+    }
   }
   parts.push(
     `<line x1="${m.left}" x2="${width - m.right}" y1="${height - m.bottom}" y2="${height - m.bottom}" stroke="black"/>`,
@@ -43,7 +54,7 @@ export function lineChartSvg(options: { title: string; xLabel: string; yLabel: s
   );
   options.series.forEach((s, i) => {
     const color = COLORS[i % COLORS.length];
-    const d = s.points.map((p, j) => `${j === 0 ? 'M' : 'L'}${sx(p[0]).toFixed(1)},${sy(Math.min(Math.max(p[1], yMin), yMax)).toFixed(1)}`).join(' ');
+    const d = s.points.map((p, j) => `${j === 0 ? 'M' : 'L'}${sx(tx(p[0])).toFixed(1)},${sy(Math.min(Math.max(p[1], yMin), yMax)).toFixed(1)}`).join(' ');
     parts.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2"/>`);
     const ly = m.top + 10 + i * 20;
     parts.push(

@@ -13,7 +13,7 @@ describe('slot-machines --help and bad input', () => {
   it('explains the commands, and every option of train', async () => {
     const io = captureIo();
     expect(await main(['--help'], io)).toBe(0);
-    expect(io.out()).toMatch(/Commands:\n  train .*\n  finetune .*\n  eval .*\n  export .*\n  summary .*\n  reproduce .*\n  native /);
+    expect(io.out()).toMatch(/Commands:\n  train .*\n  finetune .*\n  eval .*\n  export .*\n  summary .*\n  reproduce .*\n  sweep .*\n  native /);
     const t = captureIo();
     expect(await main(['train', '--help'], t)).toBe(0);
     for (const flag of ['--arch', '--k', '--strategy', '--sharing', '--zero-option', '--epochs', '--seed', '--backend', '--out', '--resume']) {
@@ -22,7 +22,7 @@ describe('slot-machines --help and bad input', () => {
   });
 
   it.each([
-    [['frobnicate'], /unknown command 'frobnicate'; expected one of train, finetune, eval, export, summary, reproduce, native/],
+    [['frobnicate'], /unknown command 'frobnicate'; expected one of train, finetune, eval, export, summary, reproduce, sweep, native/],
     [['train', '--k', '2.5'], /slot-machines train: --k: expected an integer >= 1, got '2.5'/],
     [['train', '--strategy', 'random'], /--strategy: expected one of 'greedy', 'probabilistic', 'edge-popup', 'supermask', got 'random'/],
     [['train', '--arch', 'conv-6', '--dataset', 'mnist'], /--arch conv-6 does not fit --dataset mnist/],

@@ -8,7 +8,7 @@ import { parseFlags } from './parseFlags';
 export type { CliIo } from './Command';
 
 /** Errors about what the user gave (files included): one line, exit code 2. By name, so a second copy of a package still counts. */
-const USER_ERRORS = new Set(['CliError', 'DatasetError', 'CheckpointError']);
+const USER_ERRORS = new Set(['CliError', 'DatasetError', 'CheckpointError', 'SweepError']);
 /** The exit code of a run stopped because a loss, score or weight stopped being finite. */
 export const EXIT_DIVERGED = 3;
 

@@ -26,7 +26,7 @@ export async function connectRedis(url: string, role: 'client' | 'worker', onSta
   if (role === 'worker') {
     const redis = new Redis(url, {
       maxRetriesPerRequest: null,
-      retryStrategy: (times) => Math.min(250 * times, 5000),
+      retryStrategy: (times) => Math.min(100 * times, 2000),
       lazyConnect: true,
     });
     let lost = false;

@@ -143,7 +143,9 @@ export async function startSweepWorker<Spec>(options: SweepWorkerOptions<Spec>):
       throw error;
     }
     const after = await inspectRunDirectory(dir);
-    if (controller.aborted) {
+    // stopped before the end (a run that finished as the signal came is finished: its job completes,
+    // or, when the lock is gone, is taken again and found finished)
+    if (controller.aborted && after.stage !== 'finished') {
       await event('stop', after, stopping ? 'the worker stopped' : 'the worker lost the run (its lock expired)');
       if (stopping && token) {
         await job.moveToWait(token);
@@ -193,6 +195,7 @@ export async function startSweepWorker<Spec>(options: SweepWorkerOptions<Spec>):
   };
   if (options.exitWhenDone) {
     counter = new Queue(plan.queue, { connection });
+    counter.on('error', () => {}); // Redis away: connectRedis says so
     poll = setInterval(() => {
       counter!
         .getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children')
