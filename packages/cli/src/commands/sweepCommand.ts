@@ -3,19 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import {
-  DEFAULT_REDIS_URL,
-  aggregateSweep,
-  collectSweepResults,
-  enqueueSweep,
-  parseSweepGrid,
-  planSweep,
-  readRunEvents,
-  startSweepWorker,
-  sweepStatus,
-  writeSweepPlan,
-  type SweepPlan,
-} from '@slot-machines/sweep';
+import type { SweepPlan } from '@slot-machines/sweep';
 import { writeFileAtomic } from '@slot-machines/trainer/node';
 import { CliError, validate } from '../CliError';
 import { RUNTIME_FLAGS, defineCommand, type CliIo } from '../Command';
@@ -23,6 +11,11 @@ import { lineChartSvg } from '../lineChartSvg';
 import { runTraining } from '../runTraining';
 import { describeRun, resolveRunSpec, type RunSpec } from '../runSpec';
 import { formatTable, percent } from '../table';
+
+/** The Redis of a sweep when --redis is not given (the sweep package's default). */
+const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+/** The sweep package, loaded by `sweep` only: the other commands start without BullMQ (about 0.7 s). */
+const loadSweep = () => import('@slot-machines/sweep');
 
 const SUBCOMMANDS = ['plan', 'enqueue', 'worker', 'status', 'report'] as const;
 type Subcommand = (typeof SUBCOMMANDS)[number];
@@ -95,6 +88,7 @@ See docs/guide/sweeps.md.`,
         return plan(positionals[1]!, dir, io);
       case 'enqueue': {
         const attempts = validate.parseInteger('--attempts', values.attempts ?? '3', 1);
+        const { enqueueSweep } = await loadSweep();
         const r = await enqueueSweep({ dir, redis, retryFailed: Boolean(values['retry-failed']), attempts });
         io.stdout.write(
           `enqueued ${r.added.length} run${r.added.length === 1 ? '' : 's'}` +
@@ -107,6 +101,7 @@ See docs/guide/sweeps.md.`,
       case 'worker': {
         const lockSeconds = validate.parseInteger('--lock-seconds', values['lock-seconds'] ?? '60', 1);
         const stalledSeconds = validate.parseInteger('--stalled-seconds', values['stalled-seconds'] ?? '30', 1);
+        const { startSweepWorker } = await loadSweep();
         const backend = await initBackend(values.backend);
         const quiet = Boolean(values.quiet);
         const worker = await startSweepWorker<RunSpec>({
@@ -152,6 +147,7 @@ See docs/guide/sweeps.md.`,
 /** Every run of the grid resolved as `slot-machines train` would (defaults from the paper's recipe), into DIR/plan.json. */
 async function plan(gridFile: string, dir: string, io: CliIo): Promise<number> {
   if (!existsSync(gridFile)) throw new CliError(`${gridFile}: no such grid file`);
+  const { parseSweepGrid, planSweep, writeSweepPlan } = await loadSweep();
   const grid = parseSweepGrid(await readFile(gridFile, 'utf8'), gridFile);
   const fields = Object.keys(resolveRunSpec({}));
   const planned = planSweep(grid, (params, id) => {
@@ -175,6 +171,7 @@ async function plan(gridFile: string, dir: string, io: CliIo): Promise<number> {
 }
 
 async function status(dir: string, redis: string, io: CliIo): Promise<number> {
+  const { sweepStatus } = await loadSweep();
   const s = await sweepStatus<RunSpec>({ dir, redis });
   const rows = s.runs.map((r) => {
     const epochs = r.run.spec.epochs;
@@ -193,6 +190,7 @@ async function status(dir: string, redis: string, io: CliIo): Promise<number> {
 
 /** The finished runs as a Markdown table (every run, then test accuracy by --x averaged over seeds) and an SVG plot. */
 async function report(dir: string, out: string, x: string | undefined, io: CliIo): Promise<number> {
+  const { aggregateSweep, collectSweepResults, readRunEvents } = await loadSweep();
   const { plan, results, unfinished } = await collectSweepResults<RunSpec>(dir);
   if (results.length === 0) throw new CliError(`${dir}: no finished run to report (${plan.runs.length} planned); see 'slot-machines sweep status --runs ${dir}'`);
   const points = aggregateSweep(plan as SweepPlan, results, x === undefined ? {} : { x });
