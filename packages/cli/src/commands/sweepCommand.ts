@@ -206,7 +206,7 @@ async function report(dir: string, out: string, x: string | undefined, io: CliIo
       xLabel: xAxis,
       yLabel: 'test accuracy',
       xScale: log2 ? 'log2' : 'linear',
-      series: seriesNames.map((name) => ({ name: name || 'mean over seeds', points: points.filter((p) => p.series === name).map((p) => [p.x as number, p.mean] as const) })),
+      series: seriesNames.map((name) => ({ name: name || (plan.axes.includes('seed') && xAxis !== 'seed' ? 'mean over seeds' : plan.name), points: points.filter((p) => p.series === name).map((p) => [p.x as number, p.mean] as const) })),
     });
     await writeFileAtomic(join(out, svgName), svg);
   }
