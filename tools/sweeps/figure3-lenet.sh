@@ -32,7 +32,7 @@ for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep
 "${cli[@]}" sweep enqueue --runs "$runs" --redis "$url"
 started=$(date +%s)
 for i in 1 2; do
-  "${cli[@]}" sweep worker --runs "$runs" --redis "$url" --exit-when-done --backend "$backend" --quiet 2>"$runs/worker-$i.log" &
+  "${cli[@]}" sweep worker --runs "$runs" --redis "$url" --exit-when-done --backend "$backend" 2>"$runs/worker-$i.log" &
   workers+=($!)
 done
 status=0
