@@ -161,9 +161,10 @@ function checkInputs(inputs: SlotUpdateInputs, attrs: SlotUpdateAttrs): void {
 }
 
 /**
- * The fused update over flat arrays: what the cpu kernel runs on tfjs's arrays and the wasm kernel
- * on views of the wasm heap. Every operation is rounded to float32 as the unfused tfjs ops round
- * theirs, so the result matches them bit for bit. `options` holds `K` values when `shared`.
+ * The fused update over flat arrays: what the cpu kernel runs on tfjs's arrays (and the wasm
+ * fallback on views of the wasm heap). Every operation is rounded to float32 as the unfused tfjs ops
+ * round theirs, so the result matches them bit for bit; every backend's kernel (the SIMD module of
+ * `@slot-machines/wasm-kernels`, the native op) gives these bits. `options` holds `K` values when `shared`.
  */
 export function slotUpdateLoop(
   scores: Float32Array,
@@ -260,9 +261,11 @@ export const slotUpdateCpuKernel: tf.KernelConfig = {
 };
 
 /**
- * The fused update for the `wasm` backend: `slotUpdateLoop` on Float32Array views of the
- * tfjs-backend-wasm heap, so no tensor is copied in or out (the route chosen by measurement, see
- * docs/decisions.md). Outputs are allocated first: growing the heap detaches older views.
+ * The fused update for the `wasm` backend where `@slot-machines/wasm-kernels`' SIMD module is not
+ * registered (an engine without WebAssembly SIMD, or no runtime started the backend):
+ * `slotUpdateLoop` on Float32Array views of the tfjs-backend-wasm heap, so no tensor is copied in or
+ * out. `registerWasmKernels()` puts the SIMD module in its place (docs/decisions.md). Outputs are
+ * allocated first: growing the heap detaches older views.
  */
 export const slotUpdateWasmKernel: tf.KernelConfig = {
   kernelName: SLOT_UPDATE_KERNEL,
@@ -355,8 +358,9 @@ export const slotUpdateInPlaceWasmKernel: tf.KernelConfig = {
 
 /**
  * Registers the fused slot kernels core ships: `cpu` (JS) and `wasm` (JS over the wasm heap); the
- * native one comes from `@slot-machines/runtime-node`. Registering for a backend that is not loaded
- * is harmless. Idempotent.
+ * wasm SIMD one comes from `@slot-machines/wasm-kernels` and the native one from
+ * `@slot-machines/runtime-node`. A kernel already registered is left alone. Registering for a
+ * backend that is not loaded is harmless. Idempotent.
  */
 export function registerSlotKernels(): void {
   for (const config of [slotUpdateCpuKernel, slotUpdateWasmKernel, slotUpdateInPlaceCpuKernel, slotUpdateInPlaceWasmKernel]) {
