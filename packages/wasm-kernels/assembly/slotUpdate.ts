@@ -115,7 +115,27 @@ export function slotUpdate(
 /** Inverse-CDF draw over p = softmax(s) (rule 1) or p ∝ max(s, 0) (rule 2), as slotUpdateLoop draws it. */
 function sample(row: usize, scratch: usize, u: f32, max: f32, rule: i32, k: i32): i32 {
   let total: f64 = 0;
-  for (let j = 0; j < k; j++) {
+  let j = 0;
+  if (rule == 1 && (k & 3) == 0) {
+    // four at a time: s - max in float32, exp of each pair in double lanes (expPair, the same
+    // operations as exp), rounded to float32; the sum stays sequential in double, as the loop's
+    const maxv = f32x4.splat(max);
+    const limit = f64x2.splat(700);
+    for (; j < k; j += 4) {
+      const d = f32x4.sub(v128.load(row + ((<usize>j) << 2)), maxv);
+      const low = f64x2.promote_low_f32x4(d);
+      const high = f64x2.promote_low_f32x4(v128.shuffle<f32>(d, d, 2, 3, 0, 1));
+      // NaN, infinities and |x| >= 700 take exp's scalar branches
+      if (!v128.all_true<i64>(v128.and(f64x2.lt(f64x2.abs(low), limit), f64x2.lt(f64x2.abs(high), limit)))) break;
+      const p = v128.shuffle<f32>(f32x4.demote_f64x2_zero(expPair(low)), f32x4.demote_f64x2_zero(expPair(high)), 0, 1, 4, 5);
+      v128.store(scratch + ((<usize>j) << 2), p);
+      total += <f64>f32x4.extract_lane(p, 0);
+      total += <f64>f32x4.extract_lane(p, 1);
+      total += <f64>f32x4.extract_lane(p, 2);
+      total += <f64>f32x4.extract_lane(p, 3);
+    }
+  }
+  for (; j < k; j++) {
     const s = load<f32>(row + ((<usize>j) << 2));
     const p: f64 = rule == 1 ? <f64>(<f32>exp(<f64>(s - max))) : Math.max(<f64>s, 0);
     store<f32>(scratch + ((<usize>j) << 2), <f32>p); // p is a float32 value: stored without loss
@@ -191,4 +211,49 @@ export function exp(x: f64): f64 {
     return y * twopk;
   }
   return y * twopk * TWO_M1000;
+}
+
+/**
+ * `exp` of two lanes at once for |x| < 700 (no NaN, no infinity): the same double operations as
+ * `exp` on each lane, its branches taken as selects (|x| <= 0.5 ln2: k = 0, x kept; 0.5 ln2 < |x| <
+ * 1.5 ln2: k = ±1; else k = trunc(x/ln2 ± 1/2); |x| < 2^-28: 1 + x; x = 1: e).
+ */
+function expPair(x: v128): v128 {
+  const ax = f64x2.abs(x);
+  const one = f64x2.splat(1);
+  const negative = f64x2.lt(x, f64x2.splat(0));
+  // the high-word thresholds of exp as doubles (for |x| a float compare is the integer compare of bits)
+  const reduce = f64x2.ge(ax, f64x2.splat(reinterpret<f64>(<u64>0x3fd62e4300000000)));
+  const middle = f64x2.lt(ax, f64x2.splat(reinterpret<f64>(<u64>0x3ff0a2b200000000)));
+  const tiny = f64x2.lt(ax, f64x2.splat(reinterpret<f64>(<u64>0x3e30000000000000)));
+  const half = v128.bitselect(f64x2.splat(-0.5), f64x2.splat(0.5), negative);
+  let kf = f64x2.trunc(f64x2.add(f64x2.mul(f64x2.splat(INV_LN2), x), half));
+  kf = v128.bitselect(v128.bitselect(f64x2.splat(-1), one, negative), kf, middle);
+  kf = v128.and(kf, reduce); // +0 where not reduced
+  const hi = f64x2.sub(x, f64x2.mul(kf, f64x2.splat(LN2_HI)));
+  const lo = f64x2.mul(kf, f64x2.splat(LN2_LO));
+  const r = v128.bitselect(f64x2.sub(hi, lo), x, reduce);
+  const t = f64x2.mul(r, r);
+  let poly = f64x2.add(f64x2.splat(P4), f64x2.mul(t, f64x2.splat(P5)));
+  poly = f64x2.add(f64x2.splat(P3), f64x2.mul(t, poly));
+  poly = f64x2.add(f64x2.splat(P2), f64x2.mul(t, poly));
+  poly = f64x2.add(f64x2.splat(P1), f64x2.mul(t, poly));
+  const c = f64x2.sub(r, f64x2.mul(t, poly));
+  const two = f64x2.splat(2);
+  const rc = f64x2.mul(r, c);
+  // k = 0: 1 - ((x·c)/(c - 2) - x)
+  const y0 = f64x2.sub(one, f64x2.sub(f64x2.div(rc, f64x2.sub(c, two)), r));
+  // k != 0: (1 - ((lo - (x·c)/(2 - c)) - hi)) · 2^k, k >= -1011 here
+  const yk = f64x2.sub(one, f64x2.sub(f64x2.sub(lo, f64x2.div(rc, f64x2.sub(two, c))), hi));
+  const k64 = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(kf));
+  const twopk = i64x2.shl(i64x2.add(k64, i64x2.splat(1023)), 52);
+  let y = v128.bitselect(f64x2.mul(yk, twopk), y0, reduce);
+  y = v128.bitselect(f64x2.add(one, x), y, tiny);
+  return v128.bitselect(f64x2.splat(2.718281828459045), y, f64x2.eq(x, one));
+}
+
+/** `expPair` of (a, b), lane `lane` (0 or 1) of the result: for the package's tests. */
+export function expLane(a: f64, b: f64, lane: i32): f64 {
+  const y = expPair(f64x2.replace_lane(f64x2.splat(a), 1, b));
+  return lane == 0 ? f64x2.extract_lane(y, 0) : f64x2.extract_lane(y, 1);
 }

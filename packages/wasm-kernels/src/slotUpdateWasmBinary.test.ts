@@ -62,11 +62,11 @@ describe('the fused slot update’s SIMD module (src/slotUpdateWasmBinary.ts)', 
       expect(ids.filter((id) => [6, 8, 11].includes(id))).toEqual([]);
       const module = new WebAssembly.Module(binary);
       expect(WebAssembly.Module.imports(module)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
-      expect(WebAssembly.Module.exports(module).map((e) => e.name).sort()).toEqual(['exp', 'slotUpdate']);
+      expect(WebAssembly.Module.exports(module).map((e) => e.name).sort()).toEqual(['exp', 'expLane', 'slotUpdate']);
     }
   });
 
-  it('computes exp bit for bit as this engine’s Math.exp (the softmax rule depends on it)', () => {
+  it('computes exp bit for bit as this engine’s Math.exp, one value and two lanes at once (the softmax rule depends on it)', () => {
     const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes(SLOT_UPDATE_WASM)), { env: { memory: new WebAssembly.Memory({ initial: 1 }) } });
     const exp = exports.exp as (x: number) => number;
     const f32 = new Float32Array(1);
@@ -77,8 +77,27 @@ describe('the fused slot update’s SIMD module (src/slotUpdateWasmBinary.ts)', 
     for (let i = 0; i < 100_000; i++) xs.push((f32[0] = -Math.pow(2, 8 * random() - 20) * 100, f32[0]));
     for (let i = 0; i < 100_000; i++) xs.push(-120 * random());
     for (let i = 0; i < 50_000; i++) xs.push(1450 * random() - 740);
+    // a few ulps either side of exp's branch thresholds (0.5 ln2, 1.5 ln2, 2^-28, 1), both signs
+    const bits = new BigInt64Array(1);
+    const value = new Float64Array(bits.buffer);
+    for (const edge of [0.34657359027997264, 1.0397207708399179, 2 ** -28, 1]) {
+      for (let ulp = -40; ulp <= 40; ulp++) {
+        value[0] = edge;
+        bits[0] = bits[0]! + BigInt(ulp);
+        xs.push(value[0]!, -value[0]!);
+      }
+    }
     const differ = xs.filter((x) => !Object.is(exp(x), Math.exp(x)));
     expect(differ.slice(0, 5)).toEqual([]);
+    // the two-lane version the softmax rule runs for K a multiple of 4 (|x| < 700, no NaN)
+    const expLane = exports.expLane as (a: number, b: number, lane: number) => number;
+    const inRange = xs.filter((x) => Math.abs(x) < 700);
+    expect(inRange.length).toBeGreaterThan(200_000);
+    const differLanes = inRange.filter((x, i) => {
+      const other = inRange[(i * 7919) % inRange.length]!;
+      return !Object.is(expLane(x, other, 0), Math.exp(x)) || !Object.is(expLane(other, x, 1), Math.exp(x));
+    });
+    expect(differLanes.slice(0, 5)).toEqual([]);
   });
 
   it('gives the same bytes over a shared memory (threaded tfjs-backend-wasm: 4 GiB maximum) as over a plain one', () => {
