@@ -8,6 +8,7 @@ export const BACKEND_INDEPENDENT: readonly string[] = [
   'packages/cli/src/claims.test.ts',
   'packages/cli/src/commands.test.ts',
   'packages/cli/src/faults.test.ts',
+  'packages/cli/src/keepEvery.test.ts',
   'packages/cli/src/reproduceCifar10.test.ts',
   'packages/cli/src/pruningStrategies.test.ts',
   'packages/cli/src/runSpec.test.ts',

@@ -47,8 +47,12 @@ export interface RunSpec {
   /** Input scaling: `standardize` (MNIST mean/std 0.1307/0.3081; CIFAR-10 per channel) or `scale` to [0, 1]. */
   readonly normalization: 'standardize' | 'scale';
   readonly checkpointEverySteps: number;
+  /** Keep the checkpoint of every N epochs (`epoch-0005.safetensors`) to finetune from later; 0: none. Absent in older runs. */
+  readonly keepEvery?: number;
   /** Finetune the selected network of this run directory instead of training from scratch. */
   readonly finetuneFrom: string | null;
+  /** Finetune from the checkpoint the source run kept at this epoch (`--keep-every`) instead of its best one. Absent in older runs. */
+  readonly finetuneEpoch?: number | null;
 }
 
 /** The plugin registry the CLI uses to rebuild strategies and sharing policies from JSON. */
@@ -95,6 +99,7 @@ export function resolveRunSpec(given: Partial<Record<keyof RunSpec, unknown>>): 
   // 0: no validation split (every training row trains; no best epoch, no early stopping)
   const validationFraction = validate.parseNumber('--validation', given.validationFraction ?? (dataset === 'mnist' ? 0.15 : 0.1), { min: 0, max: 1, maxExclusive: true });
   const patience = given.patience == null ? null : validate.parseInteger('--patience', given.patience, 1);
+  if (given.finetuneEpoch != null && !given.finetuneFrom) throw new CliError('--from-epoch E picks the checkpoint of the run being finetuned: it needs --finetune-from DIR (or finetune --run DIR)');
   if (patience !== null && validationFraction === 0) throw new CliError(`--patience ${patience} stops on validation accuracy, and --validation 0 holds no validation split: drop one of them`);
   return {
     architecture: architectureId,
@@ -123,6 +128,9 @@ export function resolveRunSpec(given: Partial<Record<keyof RunSpec, unknown>>): 
     checkpointEverySteps: validate.parseInteger('--checkpoint-every', given.checkpointEverySteps ?? 0, 0),
     normalization: validate.requireOneOf('--normalization', given.normalization ?? 'standardize', ['standardize', 'scale'] as const),
     finetuneFrom: (given.finetuneFrom as string | undefined) ?? null,
+    // newer fields are written only when set, so config.json stays as it was for runs without them
+    ...(given.keepEvery == null || Number(given.keepEvery) === 0 ? {} : { keepEvery: validate.parseInteger('--keep-every', given.keepEvery, 0) }),
+    ...(given.finetuneEpoch == null ? {} : { finetuneEpoch: validate.parseInteger('--from-epoch', given.finetuneEpoch, 1) }),
   };
 }
 

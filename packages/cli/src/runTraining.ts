@@ -4,7 +4,7 @@ import { totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { architecture } from '@slot-machines/architectures';
 import { summarizeNetwork, type Network } from '@slot-machines/core';
-import { loadCheckpointVariables, train, type EpochMetrics, type StepProgress, type TrainResult } from '@slot-machines/trainer';
+import { keptCheckpointName, loadCheckpointVariables, train, type EpochMetrics, type StepProgress, type TrainResult } from '@slot-machines/trainer';
 import { createFileCheckpointStore, writeFileAtomic, writeMetricsLog } from '@slot-machines/trainer/node';
 import { CliError } from './CliError';
 import { loadRunData } from './loadRunData';
@@ -48,10 +48,10 @@ export async function runTraining(
   if (options.resume && !resume && !options.quiet) options.stderr.write(`${outDir} has no checkpoint yet: starting at epoch 1\n`);
   checkMemory(spec);
   const data = await loadRunData(spec);
-  const network = spec.finetuneFrom ? await selectedNetworkOf(spec.finetuneFrom) : buildNetwork(spec);
+  const network = spec.finetuneFrom ? await selectedNetworkOf(spec.finetuneFrom, sourceCheckpoint(spec)) : buildNetwork(spec);
   const progress = createProgress(options.stderr, options.quiet);
   await removeLeftoverTemporaries(outDir);
-  if (spec.finetuneFrom) await keepSource(spec.finetuneFrom, outDir);
+  if (spec.finetuneFrom) await keepSource(spec.finetuneFrom, outDir, sourceCheckpoint(spec));
   await writeFileAtomic(join(outDir, 'config.json'), `${JSON.stringify(spec, null, 2)}\n`);
   const name = describeRun(spec);
   if (!options.quiet) {
@@ -72,6 +72,7 @@ export async function runTraining(
         schedule: spec.schedule,
         patience: spec.patience,
         checkpointEverySteps: spec.checkpointEverySteps,
+        ...(spec.keepEvery ? { keepEvery: spec.keepEvery } : {}),
       },
       checkpoints: createFileCheckpointStore(outDir),
       resume,
@@ -169,14 +170,15 @@ export async function readRunSpec(runDir: string): Promise<RunSpec> {
 /** The network of a run directory with the variables of one of its checkpoints. The caller disposes it. */
 export async function loadRunNetwork(
   runDir: string,
-  checkpoint: 'best' | 'last',
+  /** `best`, `last` or a kept one (`epoch-0005`). */
+  checkpoint: string,
   options: { evalMode?: 'argmax' | 'sample' } = {},
 ): Promise<{ spec: RunSpec; network: Network }> {
   const spec = await readRunSpec(runDir);
   const path = join(runDir, `${checkpoint}.safetensors`);
   if (!existsSync(path)) throw new CliError(`${path}: no such checkpoint (a run writes best.safetensors once it has validation results)`);
   const bytes = new Uint8Array(await readFile(path));
-  const network = spec.finetuneFrom ? await selectedNetworkOf(sourceOf(runDir, spec.finetuneFrom)) : buildNetwork(spec, options);
+  const network = spec.finetuneFrom ? await selectedNetworkOf(sourceOf(runDir, spec.finetuneFrom, sourceCheckpoint(spec)), sourceCheckpoint(spec)) : buildNetwork(spec, options);
   try {
     loadCheckpointVariables(network, bytes, path);
     return { spec, network };
@@ -191,24 +193,37 @@ export async function loadRunNetwork(
  * best.safetensors (and the source's own source/, for a finetuning of a finetuning), in
  * `source/`, so it can be evaluated and exported after the source run is gone.
  */
-async function keepSource(sourceDir: string, outDir: string): Promise<void> {
+async function keepSource(sourceDir: string, outDir: string, checkpoint: string): Promise<void> {
   const kept = join(outDir, 'source');
-  if (existsSync(join(kept, 'best.safetensors'))) return; // a resumed finetuning
+  if (existsSync(join(kept, `${checkpoint}.safetensors`))) return; // a resumed finetuning
   const from = resolve(sourceDir);
-  if (!existsSync(join(from, 'best.safetensors'))) return; // selectedNetworkOf says what is missing
+  if (!existsSync(join(from, `${checkpoint}.safetensors`))) return; // selectedNetworkOf says what is missing
   await mkdir(kept, { recursive: true });
-  for (const file of ['config.json', 'best.safetensors']) await cp(join(from, file), join(kept, file));
+  for (const file of ['config.json', `${checkpoint}.safetensors`]) await cp(join(from, file), join(kept, file));
   if (existsSync(join(from, 'source'))) await cp(join(from, 'source'), join(kept, 'source'), { recursive: true });
 }
 
 /** The source run of a finetuned run: its own copy when there is one, else the directory it names. */
-function sourceOf(runDir: string, finetuneFrom: string): string {
-  return existsSync(join(runDir, 'source', 'best.safetensors')) ? join(runDir, 'source') : finetuneFrom;
+function sourceOf(runDir: string, finetuneFrom: string, checkpoint: string): string {
+  return existsSync(join(runDir, 'source', `${checkpoint}.safetensors`)) ? join(runDir, 'source') : finetuneFrom;
 }
 
-/** The trainable argmax network of a run's best checkpoint: the start of finetuning. */
-async function selectedNetworkOf(runDir: string): Promise<Network> {
-  const { network } = await loadRunNetwork(resolve(runDir), 'best');
+/** The source run's checkpoint a finetuning starts from: the one kept at `--from-epoch`, else its best. */
+function sourceCheckpoint(spec: RunSpec): string {
+  return spec.finetuneEpoch ? keptCheckpointName(spec.finetuneEpoch) : 'best';
+}
+
+/** The trainable argmax network of a run's best (or kept) checkpoint: the start of finetuning. */
+async function selectedNetworkOf(runDir: string, checkpoint: string): Promise<Network> {
+  const path = join(resolve(runDir), `${checkpoint}.safetensors`);
+  if (checkpoint !== 'best' && !existsSync(path)) {
+    const keepEvery = (await readRunSpec(resolve(runDir))).keepEvery ?? 0;
+    throw new CliError(
+      `${path}: no such checkpoint: --from-epoch needs a run that kept that epoch's checkpoint (train --keep-every N); ` +
+        (keepEvery > 0 ? `${runDir} keeps one every ${keepEvery} epochs` : `${runDir} was trained without --keep-every`),
+    );
+  }
+  const { network } = await loadRunNetwork(resolve(runDir), checkpoint);
   try {
     return network.extract({ trainable: true });
   } finally {

@@ -12,7 +12,7 @@ export { PAPER_RESTARTS, SGDR_25_2, learningRateAt, paperSchedule } from './sche
 export type { Schedule } from './schedule';
 export { SGD } from './SGD';
 export type { SGDOptions } from './SGD';
-export { train } from './train';
+export { keptCheckpointName, train } from './train';
 export type { StepProgress, TrainConfig, TrainOptions, TrainResult } from './train';
 export { createTrainingState, disposeTrainingState, freshProgress } from './TrainingState';
 export type { TrainingProgress, TrainingState } from './TrainingState';

@@ -26,6 +26,11 @@ export interface TrainConfig {
   /** Also checkpoint every this many training steps (epoch ends always are). @default 0 */
   readonly checkpointEverySteps?: number;
   /**
+   * Keep the checkpoint of every this many epochs under {@link keptCheckpointName} (e.g. to
+   * finetune from epoch 5 later, the paper's Figure 6); `last` is overwritten, these are not. @default 0: none
+   */
+  readonly keepEvery?: number;
+  /**
    * Check every this many steps that every score, weight and velocity is finite (one scalar read
    * back); the check also runs before every checkpoint, so none holds a NaN. @default 50
    */
@@ -121,7 +126,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       const bad = nonFiniteTensors(state);
       if (bad.length) throw diverged(bad);
     };
-    const save = async (name: 'last' | 'best') => {
+    const save = async (name: string) => {
       if (!options.checkpoints) return;
       requireFinite();
       await options.checkpoints.save(name, encodeCheckpoint(state, { config, runInfo: options.runInfo ?? null }));
@@ -183,6 +188,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       const improved = val !== null && (state.best === null || val.accuracy > state.best.valAccuracy);
       if (improved) state.best = { epoch: epoch + 1, valAccuracy: val.accuracy, testAccuracy: test?.accuracy ?? null };
       if (improved) await save('best');
+      const keep = config.keepEvery ?? 0;
+      if (keep > 0 && (epoch + 1) % keep === 0) await save(keptCheckpointName(epoch + 1));
       await save('last');
       await options.onEpoch?.(metrics, state.history);
       const patience = config.patience ?? null;
@@ -194,6 +201,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   } finally {
     disposeTrainingState(state);
   }
+}
+
+/** The name a checkpoint kept at the end of `epoch` is saved under (`keepEvery`): `epoch-0005`. */
+export function keptCheckpointName(epoch: number): string {
+  return `epoch-${String(epoch).padStart(4, '0')}`;
 }
 
 /** Share of connections whose selection differs between two records of int32 selections. */
@@ -219,5 +231,6 @@ function validateConfig(config: TrainConfig): void {
   const p = config.patience;
   if (p != null && !(Number.isInteger(p) && p >= 1)) throw validate.invalid('patience', 'an integer >= 1 or null', p);
   if (config.checkpointEverySteps !== undefined) validate.requireInteger('checkpointEverySteps', config.checkpointEverySteps, 0);
+  if (config.keepEvery !== undefined) validate.requireInteger('keepEvery', config.keepEvery, 0);
   if (config.checkFiniteEverySteps !== undefined) validate.requireInteger('checkFiniteEverySteps', config.checkFiniteEverySteps, 0);
 }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { CompactModelError, loadCompactModel, type LoadedCompactModel } from '@slot-machines/core';
-import { evaluate } from '@slot-machines/trainer';
+import { evaluate, keptCheckpointName } from '@slot-machines/trainer';
 import { CliError, validate } from '../CliError';
 import { RUNTIME_FLAGS, defineCommand, type CliIo } from '../Command';
 import { loadRunData } from '../loadRunData';
@@ -13,7 +13,7 @@ export const evalCommand = defineCommand({
   flags: {
     run: { type: 'string', value: 'DIR', help: "a directory written by 'slot-machines train'" },
     model: { type: 'string', value: 'FILE', help: "instead of --run: a compact model written by 'export --format slot'" },
-    checkpoint: { type: 'string', value: 'NAME', help: 'best or last', default: 'best' },
+    checkpoint: { type: 'string', value: 'NAME', help: 'best, last, or epoch-E (kept by train --keep-every)', default: 'best' },
     'eval-mode': {
       type: 'string',
       value: 'NAME',
@@ -38,7 +38,7 @@ normalisation of the run it was exported from).`,
       return evalCompactModel(values.model, io, await initBackend(values.backend));
     }
     if (!run) throw new CliError('--run DIR is required (a directory written by slot-machines train), or --model FILE');
-    const checkpoint = validate.requireOneOf('--checkpoint', values.checkpoint ?? 'best', ['best', 'last'] as const);
+    const checkpoint = checkpointName(values.checkpoint ?? 'best');
     const evalMode = validate.requireOneOf('--eval-mode', values['eval-mode'] ?? 'argmax', ['argmax', 'sample'] as const);
     const backend = await initBackend(values.backend);
     const { spec, network } = await loadRunNetwork(run, checkpoint, { evalMode });
@@ -78,4 +78,12 @@ async function evalCompactModel(path: string, io: CliIo, backend: string): Promi
   } finally {
     network.dispose();
   }
+}
+
+/** `best`, `last`, or `epoch-E` / `epoch-000E` (a checkpoint kept by `--keep-every`) as its file name. */
+function checkpointName(text: string): string {
+  if (text === 'best' || text === 'last') return text;
+  const epoch = /^epoch-(\d+)$/.exec(text)?.[1];
+  if (epoch === undefined || Number(epoch) < 1) throw new CliError(`--checkpoint: expected best, last or epoch-E (a checkpoint kept by --keep-every, e.g. epoch-5), got '${text}'`);
+  return keptCheckpointName(Number(epoch));
 }

@@ -20,7 +20,8 @@ export function machineLine(): string {
  */
 export async function runDirectoryState(spec: RunSpec, dir: string): Promise<'finished' | 'unfinished' | 'new'> {
   if (!existsSync(join(dir, 'config.json'))) return 'new';
-  const saved = await readRunSpec(dir);
+  // a field newer than the run (absent from its config.json) takes the value asked for now
+  const saved = { ...spec, ...(await readRunSpec(dir)) };
   if (JSON.stringify(saved) !== JSON.stringify(spec)) {
     const field = (Object.keys(spec) as Array<keyof RunSpec>).find((k) => JSON.stringify(saved[k]) !== JSON.stringify(spec[k]));
     throw new CliError(

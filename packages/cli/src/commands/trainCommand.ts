@@ -74,7 +74,9 @@ export const TRAIN_FLAGS = defineFlags({
   'checkpoint-every': { type: 'string', value: 'N', group: 'Training', help: 'also checkpoint every N steps (epoch ends always are)', default: '0' },
   out: { type: 'string', value: 'DIR', group: 'Output', help: 'run directory', default: 'runs/<name>-seed<seed>' },
   resume: { type: 'boolean', group: 'Output', help: 'continue the run in --out from its last checkpoint' },
+  'keep-every': { type: 'string', value: 'N', group: 'Output', help: 'also keep the checkpoint of every N epochs (epoch-0005.safetensors), to\nfinetune from any of them later (--from-epoch)', default: '0: none' },
   'finetune-from': { type: 'string', value: 'DIR', group: 'Output', help: 'start from the selected network of run DIR and train its weights' },
+  'from-epoch': { type: 'string', value: 'E', group: 'Output', help: "finetuning: start from the checkpoint run DIR kept at epoch E (its\n--keep-every) instead of its best one" },
   tensorboard: {
     type: 'string',
     value: 'DIR',
@@ -130,6 +132,8 @@ export function specFromFlags(values: Record<string, string | boolean | undefine
     augment: str('augment'),
     normalization: str('normalization'),
     checkpointEverySteps: str('checkpoint-every'),
+    keepEvery: str('keep-every'),
+    finetuneEpoch: str('from-epoch'),
     finetuneFrom: str('finetune-from') === undefined ? undefined : resolve(str('finetune-from')!),
   } as Parameters<typeof resolveRunSpec>[0]);
   if (spec.dataset === 'cifar10' && dataDir === undefined && !source) {
