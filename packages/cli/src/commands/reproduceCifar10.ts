@@ -8,7 +8,7 @@ import { lineChartSvg } from '../lineChartSvg';
 import { runTraining, type RunSummary } from '../runTraining';
 import { resolveRunSpec, type RunSpec } from '../runSpec';
 import { percent } from '../table';
-import { machineLine, readFinishedRun, runDirectoryState, sampledAccuracy } from './reproduceRuns';
+import { machineLine, parseSeeds, readFinishedRun, runDirectoryState, sampledAccuracy } from './reproduceRuns';
 
 /**
  * The two CIFAR-10 protocols of `reproduce cifar10`:
@@ -170,12 +170,6 @@ function batchOneRows(dir: string): number {
   const bytes = statSync(path).size;
   if (bytes === 0 || bytes % CIFAR10_RECORD_BYTES !== 0) throw new CliError(`${path}: ${bytes} bytes is not a whole number of ${CIFAR10_RECORD_BYTES}-byte CIFAR-10 records`);
   return bytes / CIFAR10_RECORD_BYTES;
-}
-
-function parseSeeds(text: string): number[] {
-  const seeds = text.split(',').map((s) => validate.parseInteger('--seeds', s.trim(), 0));
-  if (new Set(seeds).size !== seeds.length) throw new CliError(`--seeds: expected distinct seeds, e.g. 0,1,2,3, got '${text}'`);
-  return seeds;
 }
 
 const secondsPerEpoch = (s: RunSummary): number => s.result.history.reduce((t, m) => t + m.seconds, 0) / Math.max(s.result.history.length, 1);

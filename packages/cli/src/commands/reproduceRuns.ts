@@ -1,9 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { cpus, totalmem, type as osType, release } from 'node:os';
 import { join } from 'node:path';
 import { evaluate } from '@slot-machines/trainer';
-import { CliError } from '../CliError';
+import { CliError, validate } from '../CliError';
 import { loadRunData } from '../loadRunData';
 import { loadRunNetwork, readRunSpec, type RunSummary } from '../runTraining';
 import type { RunSpec } from '../runSpec';
@@ -61,3 +62,16 @@ export async function sampledAccuracy(dir: string): Promise<number> {
   }
 }
 
+
+/** `--seeds 0,1`: distinct seeds >= 0, in the order given. */
+export function parseSeeds(text: string): number[] {
+  const seeds = text.split(',').map((s) => validate.parseInteger('--seeds', s.trim(), 0));
+  if (new Set(seeds).size !== seeds.length) throw new CliError(`--seeds: expected distinct seeds, e.g. 0,1,2,3, got '${text}'`);
+  return seeds;
+}
+
+/** The short commit of the working directory's checkout (what a report names), or 'unknown (not a git checkout)'. */
+export function gitCommit(): string {
+  const r = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' });
+  return r.status === 0 && r.stdout.trim() ? r.stdout.trim() : 'unknown (not a git checkout)';
+}
