@@ -39,9 +39,14 @@ export function createProgress(stream: NodeJS.WriteStream, quiet: boolean) {
       const pct = (v: number | null) => (v === null ? '  -   ' : `${(v * 100).toFixed(2)}%`);
       const change = m.selectionChange === null ? '' : ` changed ${(m.selectionChange * 100).toFixed(2)}%`;
       const sparse = m.sparsity === null ? '' : ` sparsity ${(m.sparsity * 100).toFixed(1)}%`;
+      // PS: the sampled network's accuracies beside the argmax network's
+      const sampled =
+        m.valAccuracySampled === undefined && m.testAccuracySampled === undefined
+          ? ''
+          : `  sampled: val ${pct(m.valAccuracySampled ?? null)}  test ${pct(m.testAccuracySampled ?? null)}`;
       stream.write(
         `epoch ${String(m.epoch).padStart(String(epochs).length)}/${epochs}  loss ${m.trainLoss.toFixed(4)}  train ${pct(m.trainAccuracy)}  ` +
-          `val ${pct(m.valAccuracy)}  test ${pct(m.testAccuracy)}  lr ${m.learningRate.toPrecision(3)}${change}${sparse}  ${m.seconds.toFixed(1)}s\n`,
+          `val ${pct(m.valAccuracy)}  test ${pct(m.testAccuracy)}${sampled}  lr ${m.learningRate.toPrecision(3)}${change}${sparse}  ${m.seconds.toFixed(1)}s\n`,
       );
     },
   };

@@ -36,4 +36,16 @@ describe('resolving train flags into a run spec', () => {
     expect(() => specFromFlags({ restarts: '25,x' })).toThrow(/^--restarts: expected an integer >= 1, got 'x'/);
     expect(() => specFromFlags({ schedule: 'cosine', restarts: '25' })).toThrow('--restarts: --schedule cosine has no restart epochs to set; drop it');
   });
+
+  it("writes PS's recipe knobs only when given, and only for PS", () => {
+    const ps = specFromFlags({ strategy: 'probabilistic', 'validate-with': 'sample', temperature: '0.5', 'anneal-to': '0.01' });
+    expect(ps).toMatchObject({ validateWith: 'sample', temperature: 0.5, annealTo: 0.01 });
+    expect(Object.keys(ps).slice(-3)).toEqual(['validateWith', 'temperature', 'annealTo']);
+    expect(Object.keys(specFromFlags({ strategy: 'probabilistic' }))).not.toContain('temperature');
+    expect(() => specFromFlags({ 'validate-with': 'sample' })).toThrow('--validate-with: for PS runs only (--strategy probabilistic); drop it');
+    expect(() => specFromFlags({ flavour: 'learned', temperature: '2', 'anneal-to': '1' })).toThrow('--temperature, --anneal-to: for PS runs only (--strategy probabilistic); drop them');
+    expect(() => specFromFlags({ strategy: 'probabilistic', 'validate-with': 'best' })).toThrow("--validate-with: expected one of 'argmax', 'sample', got 'best'");
+    expect(() => specFromFlags({ strategy: 'probabilistic', temperature: '0' })).toThrow(/^--temperature: expected a number > 0, got '0'/);
+    expect(() => specFromFlags({ 'finetune-from': '/runs/x', temperature: '1' })).toThrow(/^--temperature: finetuning trains the network of the source run as it is/);
+  });
 });

@@ -53,6 +53,12 @@ export interface RunSpec {
   readonly finetuneFrom: string | null;
   /** Finetune from the checkpoint the source run kept at this epoch (`--keep-every`) instead of its best one. Absent in older runs. */
   readonly finetuneEpoch?: number | null;
+  /** PS: which network picks the best epoch, the argmax one or a sampled one. Absent: argmax. */
+  readonly validateWith?: 'argmax' | 'sample';
+  /** PS: sample from softmax(s / T) (or p ∝ max(s, 0)^(1/T)). Absent: 1, the paper's. */
+  readonly temperature?: number;
+  /** PS: anneal the temperature geometrically to this value over the whole run (toward greedy). Absent: constant. */
+  readonly annealTo?: number;
 }
 
 /** The plugin registry the CLI uses to rebuild strategies and sharing policies from JSON. */
@@ -131,16 +137,34 @@ export function resolveRunSpec(given: Partial<Record<keyof RunSpec, unknown>>): 
     // newer fields are written only when set, so config.json stays as it was for runs without them
     ...(given.keepEvery == null || Number(given.keepEvery) === 0 ? {} : { keepEvery: validate.parseInteger('--keep-every', given.keepEvery, 0) }),
     ...(given.finetuneEpoch == null ? {} : { finetuneEpoch: validate.parseInteger('--from-epoch', given.finetuneEpoch, 1) }),
+    ...psOptions(given, flavour === 'slot' && strategy === 'probabilistic' && !given.finetuneFrom),
   };
 }
 
-/** The network a spec describes (fresh scores/weights from the seed). The caller disposes it. */
-export function buildNetwork(spec: RunSpec, options: { evalMode?: 'argmax' | 'sample' } = {}): Network {
+/** PS's recipe knobs (`--validate-with`, `--temperature`, `--anneal-to`): only for PS runs, written only when given. */
+function psOptions(given: Partial<Record<keyof RunSpec, unknown>>, ps: boolean): Pick<RunSpec, 'validateWith' | 'temperature' | 'annealTo'> {
+  const flags = { validateWith: '--validate-with', temperature: '--temperature', annealTo: '--anneal-to' } as const;
+  const set = (Object.keys(flags) as Array<keyof typeof flags>).filter((f) => given[f] != null);
+  if (!ps && set.length) throw new CliError(`${set.map((f) => flags[f]).join(', ')}: for PS runs only (--strategy probabilistic); drop ${set.length === 1 ? 'it' : 'them'}`);
+  const positive = { min: 0, minExclusive: true } as const;
+  return {
+    ...(given.validateWith == null ? {} : { validateWith: validate.requireOneOf('--validate-with', given.validateWith, ['argmax', 'sample'] as const) }),
+    ...(given.temperature == null ? {} : { temperature: validate.parseNumber('--temperature', given.temperature, positive) }),
+    ...(given.annealTo == null ? {} : { annealTo: validate.parseNumber('--anneal-to', given.annealTo, positive) }),
+  };
+}
+
+/**
+ * The network a spec describes (fresh scores/weights from the seed). The caller disposes it.
+ * `stepsPerEpoch`: a PS run with `annealTo` anneals over `epochs × stepsPerEpoch` steps; without
+ * it (evaluating a finished run) the temperature is the final one.
+ */
+export function buildNetwork(spec: RunSpec, options: { evalMode?: 'argmax' | 'sample'; stepsPerEpoch?: number } = {}): Network {
   const arch = architecture(spec.architecture, spec.flavour, { padding: spec.padding });
   if (spec.flavour === 'learned') return createNetwork({ ...arch, seed: spec.seed, init: spec.init });
   const strategies = {
     greedy: () => registry.createStrategy({ id: 'greedy' }),
-    probabilistic: () => registry.createStrategy({ id: 'probabilistic', options: { normalize: spec.normalize, evalMode: options.evalMode ?? 'argmax' } }),
+    probabilistic: () => registry.createStrategy({ id: 'probabilistic', options: { normalize: spec.normalize, evalMode: options.evalMode ?? 'argmax', ...temperatureOf(spec, options.stepsPerEpoch) } }),
     'edge-popup': () => registry.createStrategy({ id: 'edge-popup', options: { keepFraction: spec.keepFraction ?? 0.5 } }),
     // a supermask samples at test time (the authors' evaluation) unless the argmax network is asked for: its thresholded mask
     supermask: () => registry.createStrategy({ id: 'supermask', options: { evalMode: options.evalMode === 'argmax' ? 'threshold' : 'sample' } }),
@@ -155,6 +179,14 @@ export function buildNetwork(spec: RunSpec, options: { evalMode?: 'argmax' | 'sa
     strategy,
     sharing: registry.createSharing({ id: spec.sharing }),
   });
+}
+
+/** A PS spec's temperature options for the strategy (none when the spec has none: the paper's T = 1). */
+function temperatureOf(spec: RunSpec, stepsPerEpoch: number | undefined): { temperature?: number; anneal?: { to: number; steps: number } } {
+  const temperature = spec.temperature ?? 1;
+  if (spec.annealTo === undefined) return spec.temperature === undefined ? {} : { temperature };
+  if (stepsPerEpoch === undefined) return { temperature: spec.annealTo };
+  return { temperature, anneal: { to: spec.annealTo, steps: spec.epochs * stepsPerEpoch } };
 }
 
 /** A short human name, e.g. `lenet-300-100 GS K=8`. */

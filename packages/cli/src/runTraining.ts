@@ -48,7 +48,9 @@ export async function runTraining(
   if (options.resume && !resume && !options.quiet) options.stderr.write(`${outDir} has no checkpoint yet: starting at epoch 1\n`);
   checkMemory(spec);
   const data = await loadRunData(spec);
-  const network = spec.finetuneFrom ? await selectedNetworkOf(spec.finetuneFrom, sourceCheckpoint(spec)) : buildNetwork(spec);
+  const network = spec.finetuneFrom
+    ? await selectedNetworkOf(spec.finetuneFrom, sourceCheckpoint(spec))
+    : buildNetwork(spec, { stepsPerEpoch: data.train.batchesPerEpoch });
   const progress = createProgress(options.stderr, options.quiet);
   await removeLeftoverTemporaries(outDir);
   if (spec.finetuneFrom) await keepSource(spec.finetuneFrom, outDir, sourceCheckpoint(spec));
@@ -73,6 +75,7 @@ export async function runTraining(
         patience: spec.patience,
         checkpointEverySteps: spec.checkpointEverySteps,
         ...(spec.keepEvery ? { keepEvery: spec.keepEvery } : {}),
+        ...(spec.validateWith ? { validateWith: spec.validateWith } : {}),
       },
       checkpoints: createFileCheckpointStore(outDir),
       resume,

@@ -28,6 +28,12 @@ export interface SelectionStrategy<Id extends string = string> {
    * @default 'argmax' (spec: at test time every strategy uses the argmax network)
    */
   readonly evalSelection?: 'argmax' | 'strategy';
+  /**
+   * `select` draws at random (e.g. PS): a trainer then also reports the accuracy of a network the
+   * strategy samples beside that of the selected network, and can validate with either.
+   * @default false
+   */
+  readonly stochastic?: boolean;
   /** The resolved, JSON-serialisable options, so a checkpoint can rebuild the strategy through a registry. */
   readonly options?: Readonly<Record<string, unknown>>;
   /**

@@ -3,14 +3,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { SlotConfigError, argmaxSelection, createNetwork } from '@slot-machines/core';
 import { expectNoTensorLeak } from '@slot-machines/test-utils';
 import { describe, expect, it } from 'vitest';
-import { createProbabilisticStrategy } from './createProbabilisticStrategy';
+import { createProbabilisticStrategy, temperatureAt, type ProbabilisticOptions } from './createProbabilisticStrategy';
 
 const ctx = (seed: number) => ({ training: true, seed, layerIndex: 0, step: 0 });
 
 /** Draw counts per option over `n` connections that all hold the scores `row`. */
-function drawCounts(row: number[], n: number, seed: number, normalize: 'softmax' | 'proportional'): number[] {
-  const strategy = createProbabilisticStrategy({ normalize });
-  const picks = tf.tidy(() => strategy.select(tf.tile(tf.tensor2d([row]), [n, 1]), ctx(seed)));
+function drawCounts(row: number[], n: number, seed: number, normalize: 'softmax' | 'proportional', extra: ProbabilisticOptions = {}, step = 0): number[] {
+  const strategy = createProbabilisticStrategy({ normalize, ...extra });
+  const picks = tf.tidy(() => strategy.select(tf.tile(tf.tensor2d([row]), [n, 1]), { ...ctx(seed), step }));
   const counts = new Array(row.length).fill(0) as number[];
   for (const k of picks.dataSync()) counts[k]! += 1;
   picks.dispose();
@@ -54,6 +54,38 @@ describe('createProbabilisticStrategy', () => {
     expect(chiSquare(flat, [0.25, 0.25, 0.25, 0.25])).toBeLessThan(CHI2_3DF_999);
   });
 
+  it('draws from softmax(s / T) and max(s, 0)^(1/T) with a temperature, and trains unfused then', () => {
+    const t = 0.5;
+    const soft = drawCounts(row, 40_000, 21, 'softmax', { temperature: t });
+    expect(chiSquare(soft, softmax(row.map((v) => v / t)))).toBeLessThan(CHI2_3DF_999);
+    expect(chiSquare(soft, softmax(row))).toBeGreaterThan(100);
+    const prop = drawCounts(row, 40_000, 22, 'proportional', { temperature: t });
+    const powered = row.map((v) => Math.max(v, 0) ** (1 / t));
+    const total = powered.reduce((a, b) => a + b, 0);
+    expect(prop[2]).toBe(0);
+    expect(chiSquare(prop, powered.map((v) => v / total))).toBeLessThan(CHI2_3DF_999);
+    expect(chiSquare(prop, [0.5 / 3.5, 1 / 3.5, 0, 2 / 3.5])).toBeGreaterThan(100);
+    // the fused kernels sample at T = 1 only
+    expect(createProbabilisticStrategy().fused).toBeDefined();
+    expect(createProbabilisticStrategy({ temperature: 0.5 }).fused).toBeUndefined();
+    expect(createProbabilisticStrategy({ anneal: { to: 0.1, steps: 10 } }).fused).toBeUndefined();
+  });
+
+  it('anneals the temperature geometrically by step, to greedy selection', () => {
+    const anneal = { temperature: 1, anneal: { to: 0.01, steps: 100 } };
+    expect(temperatureAt(anneal, 0)).toBe(1);
+    expect(temperatureAt(anneal, 50)).toBeCloseTo(0.1, 12);
+    expect(temperatureAt(anneal, 100)).toBeCloseTo(0.01, 12);
+    expect(temperatureAt(anneal, 1000)).toBeCloseTo(0.01, 12);
+    expect(temperatureAt({ temperature: 2, anneal: null }, 1000)).toBe(2);
+    // step 0 samples at T = 1, the end of the anneal is the argmax choice
+    const first = drawCounts(row, 40_000, 23, 'softmax', anneal, 0);
+    expect(chiSquare(first, softmax(row))).toBeLessThan(CHI2_3DF_999);
+    for (const normalize of ['softmax', 'proportional'] as const) {
+      expect(drawCounts(row, 1000, 24, normalize, anneal, 100)).toEqual([0, 0, 0, 1000]);
+    }
+  });
+
   it('equals greedy selection when the scores are very peaked', () => {
     const strategy = createProbabilisticStrategy();
     const scores = tf.tidy(() => tf.mul(tf.oneHot(tf.randomUniform([30, 20], 0, 5, 'int32', 3), 5), 60));
@@ -90,6 +122,13 @@ describe('createProbabilisticStrategy', () => {
     expect(out(net, true, 1)).not.toEqual(out(plain, false, 1));
     const sampling = make('sample');
     expect(out(sampling, false, 1)).not.toEqual(out(plain, false, 1));
+    // a forward pass may ask for either network whatever evalMode says
+    const pass = (n: typeof net, selection: 'selected' | 'sampled') => tf.tidy(() => Array.from(n.apply(x, { step: 1, selection }).dataSync()));
+    expect(pass(sampling, 'selected')).toEqual(out(plain, false, 1));
+    expect(pass(net, 'sampled')).toEqual(out(sampling, false, 1));
+    expect(pass(net, 'sampled')).toEqual(out(net, true, 1)); // the network training step 1 samples
+    expect(() => net.apply(x, { selection: 'mean' as never })).toThrow("selection: expected one of 'selected', 'sampled', got 'mean'");
+    expect(net.strategy?.stochastic).toBe(true);
     for (const n of [net, plain, sampling]) n.dispose();
     x.dispose();
   });
@@ -125,6 +164,9 @@ describe('createProbabilisticStrategy', () => {
       "normalize: expected 'softmax' or 'proportional', got 'sparsemax'",
     );
     expect(() => createProbabilisticStrategy({ evalMode: 'mean' as never })).toThrow("evalMode: expected 'argmax' or 'sample', got 'mean'");
+    expect(() => createProbabilisticStrategy({ temperature: 0 })).toThrow('temperature: expected a number > 0, got 0');
+    expect(() => createProbabilisticStrategy({ anneal: { to: -1, steps: 10 } })).toThrow('anneal.to: expected a number > 0, got -1');
+    expect(() => createProbabilisticStrategy({ anneal: { to: 0.1, steps: 2.5 } })).toThrow('anneal.steps: expected an integer >= 1, got 2.5');
   });
 });
 

@@ -15,6 +15,20 @@ export interface ProbabilisticOptions {
    * @default 'argmax'
    */
   readonly evalMode?: 'argmax' | 'sample';
+  /**
+   * Draw from the scores sharpened by a temperature T: `softmax(s / T)`, or `p ∝ max(s, 0)^(1/T)`
+   * with `'proportional'`. T < 1 moves the sampled networks toward the argmax network, T → 0 is
+   * greedy selection. Not in the paper (its T is 1); a recipe knob for PS (docs/results/ps-findings.md).
+   * A temperature other than 1 trains on the unfused path (the fused kernels sample at T = 1).
+   * @default 1
+   */
+  readonly temperature?: number;
+  /**
+   * Anneal the temperature toward greedy selection while training: geometrically from
+   * `temperature` at step 0 to `to` at step `steps`, constant after (step = the training step of
+   * the forward pass). Not in the paper. @default null: the temperature stays constant
+   */
+  readonly anneal?: { readonly to: number; readonly steps: number } | null;
 }
 
 export type ResolvedProbabilisticOptions = Required<ProbabilisticOptions>;
@@ -35,16 +49,21 @@ const PROBABILISTIC_RECIPE: SelectionRecipe = { learningRate: () => 25, weightDe
  */
 export function createProbabilisticStrategy(options: ProbabilisticOptions = {}): SelectionStrategy<'probabilistic'> {
   const resolved = resolveOptions(options);
+  const tempered = resolved.temperature !== 1 || resolved.anneal !== null;
   return {
     id: 'probabilistic',
     options: resolved,
+    stochastic: true,
     evalSelection: resolved.evalMode === 'sample' ? 'strategy' : 'argmax',
     recipe: PROBABILISTIC_RECIPE,
-    fused: { rule: resolved.normalize, uniforms: (shape, ctx) => uniforms(shape, ctx.seed) },
+    // the fused kernels sample at temperature 1 only
+    ...(tempered ? {} : { fused: { rule: resolved.normalize, uniforms: (shape, ctx) => uniforms(shape, ctx.seed) } }),
     select: (scores, ctx) =>
       tf.tidy(() => {
         const k = scores.shape[scores.rank - 1]!;
-        const probabilities = resolved.normalize === 'softmax' ? tf.softmax(scores) : proportional(scores);
+        const t = temperatureAt(resolved, ctx.step);
+        const probabilities =
+          resolved.normalize === 'softmax' ? tf.softmax(t === 1 ? scores : tf.div(scores, t)) : proportional(scores, t);
         const cdf = tf.cumsum(probabilities, scores.rank - 1); // tf.cumsum takes no negative axis
         const u = uniforms(scores.shape.slice(0, -1), ctx.seed);
         // The option drawn is the number of CDF entries below u; rounding can leave cdf[K-1] < 1.
@@ -59,9 +78,19 @@ function uniforms(shape: readonly number[], seed: number): tf.Tensor {
   return tf.randomUniform(shape as number[], 0, 1, 'float32', seed);
 }
 
-/** p ∝ max(s, 0); all-non-positive rows become uniform. */
-function proportional(scores: tf.Tensor): tf.Tensor {
-  const positive = tf.relu(scores);
+/** The temperature of the forward pass at training step `step` (see `ProbabilisticOptions.anneal`). */
+export function temperatureAt(options: Pick<ResolvedProbabilisticOptions, 'temperature' | 'anneal'>, step: number): number {
+  const { temperature, anneal } = options;
+  if (anneal === null) return temperature;
+  const progress = Math.min(Math.max(step / anneal.steps, 0), 1);
+  return temperature * (anneal.to / temperature) ** progress;
+}
+
+/** p ∝ max(s, 0)^(1/t); all-non-positive rows become uniform. */
+function proportional(scores: tf.Tensor, t: number): tf.Tensor {
+  // max(s, 0)^(1/t) normalised, computed as exp((log s - log max s) / t) so small t cannot overflow
+  const relu = tf.relu(scores);
+  const positive = t === 1 ? relu : tf.where(tf.greater(relu, 0), tf.exp(tf.div(tf.sub(tf.log(tf.maximum(relu, 1e-30)), tf.log(tf.maximum(tf.max(relu, -1, true), 1e-30))), t)), tf.zerosLike(relu));
   const total = tf.sum(positive, -1, true);
   const k = scores.shape[scores.rank - 1]!;
   const uniform = tf.fill(positive.shape, 1 / k);
@@ -77,5 +106,15 @@ function resolveOptions(options: ProbabilisticOptions): ResolvedProbabilisticOpt
   if (evalMode !== 'argmax' && evalMode !== 'sample') {
     throw new SlotConfigError('evalMode', "'argmax' or 'sample'", evalMode);
   }
-  return { normalize, evalMode };
+  const temperature = options.temperature ?? 1;
+  if (!(typeof temperature === 'number' && Number.isFinite(temperature) && temperature > 0)) {
+    throw new SlotConfigError('temperature', 'a number > 0', temperature);
+  }
+  const anneal = options.anneal ?? null;
+  if (anneal !== null) {
+    if (typeof anneal !== 'object') throw new SlotConfigError('anneal', '{ to, steps } or null', anneal);
+    if (!(typeof anneal.to === 'number' && Number.isFinite(anneal.to) && anneal.to > 0)) throw new SlotConfigError('anneal.to', 'a number > 0', anneal.to);
+    if (!(Number.isInteger(anneal.steps) && anneal.steps >= 1)) throw new SlotConfigError('anneal.steps', 'an integer >= 1', anneal.steps);
+  }
+  return { normalize, evalMode, temperature, anneal: anneal === null ? null : { to: anneal.to, steps: anneal.steps } };
 }

@@ -9,15 +9,20 @@ export interface Evaluation {
   readonly accuracy: number;
 }
 
-/** Loss and accuracy of the network in test mode (argmax selection, no dropout) over every batch. */
-export function evaluate(network: Network, data: BatchProvider): Evaluation {
+/**
+ * Loss and accuracy of the network in test mode (no dropout) over every batch: the selected
+ * (argmax) network unless the strategy asks otherwise, or with `selection: 'sampled'` one network
+ * the strategy samples with the seeds of training step `step` (the same network for every batch).
+ */
+export function evaluate(network: Network, data: BatchProvider, options: { readonly selection?: 'selected' | 'sampled'; readonly step?: number } = {}): Evaluation {
+  const forward = { ...(options.selection ? { selection: options.selection } : {}), ...(options.step === undefined ? {} : { step: options.step }) };
   let lossSum = 0;
   let correct = 0;
   let seen = 0;
   for (let i = 0; i < data.batchesPerEpoch; i++) {
     const { x, y: labels } = data.batch(0, i);
     const [loss, hits] = tf.tidy(() => {
-      const logits = network.apply(x);
+      const logits = network.apply(x, forward);
       const n = labels.shape[0]!;
       const l = tf.losses.softmaxCrossEntropy(tf.oneHot(labels, logits.shape[1]!), logits);
       const c = tf.sum(tf.cast(tf.equal(tf.argMax(logits, -1), labels), 'int32'));

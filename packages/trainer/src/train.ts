@@ -35,6 +35,13 @@ export interface TrainConfig {
    * back); the check also runs before every checkpoint, so none holds a NaN. @default 50
    */
   readonly checkFiniteEverySteps?: number;
+  /**
+   * Which network's validation accuracy picks the best epoch (and early stopping) for a stochastic
+   * strategy (PS): `'argmax'` (the selected network, which the paper tests) or `'sample'` (one
+   * sampled network, as the authors' code validates PS). Both are reported either way.
+   * @default 'argmax'
+   */
+  readonly validateWith?: 'argmax' | 'sample';
 }
 
 export interface StepProgress {
@@ -92,6 +99,9 @@ export interface TrainResult {
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const { network, data, config } = options;
   validateConfig(config);
+  if (config.validateWith === 'sample' && !network.strategy?.stochastic) {
+    throw validate.invalid('validateWith', `'argmax' for a network whose strategy does not sample ('${network.strategy?.id ?? 'none'}'): 'sample' is for stochastic strategies such as PS`, 'sample');
+  }
   const schedule = config.schedule ?? paperSchedule(config.epochs);
   const state = createTrainingState(network, { momentum: config.momentum ?? 0.9, weightDecay: config.weightDecay ?? 0, fused: options.fused ?? true });
   let resumedFrom: TrainResult['resumedFrom'] = null;
@@ -163,6 +173,13 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       requireFinite(); // before evaluating: a NaN network would report an accuracy
       const val = data.validation ? evaluate(network, data.validation) : null;
       const test = data.test ? evaluate(network, data.test) : null;
+      // a stochastic strategy's sampled network too: the one the next training step would sample, before its update
+      const sampled = network.strategy?.stochastic
+        ? {
+            val: data.validation ? evaluate(network, data.validation, { selection: 'sampled', step: state.progress.step }) : null,
+            test: data.test ? evaluate(network, data.test, { selection: 'sampled', step: state.progress.step }) : null,
+          }
+        : null;
       const current = network.selections();
       const selectionChange = changedShare(state.selections, current);
       tf.dispose(Object.values(state.selections));
@@ -178,6 +195,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         valAccuracy: val?.accuracy ?? null,
         testLoss: test?.loss ?? null,
         testAccuracy: test?.accuracy ?? null,
+        ...(sampled ? { valAccuracySampled: sampled.val?.accuracy ?? null, testAccuracySampled: sampled.test?.accuracy ?? null } : {}),
         selectionChange,
         sparsity,
         step: p.step,
@@ -185,8 +203,19 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       };
       state.history.push(metrics);
       state.progress = freshProgress(epoch + 1, p.step);
-      const improved = val !== null && (state.best === null || val.accuracy > state.best.valAccuracy);
-      if (improved) state.best = { epoch: epoch + 1, valAccuracy: val.accuracy, testAccuracy: test?.accuracy ?? null };
+      const bySample = sampled !== null && config.validateWith === 'sample';
+      const validation = bySample ? (sampled.val?.accuracy ?? null) : (val?.accuracy ?? null);
+      const bestSoFar = state.best === null ? null : bySample ? (state.best.valAccuracySampled ?? null) : state.best.valAccuracy;
+      const improved = val !== null && validation !== null && (bestSoFar === null || validation > bestSoFar);
+      if (improved) {
+        state.best = {
+          epoch: epoch + 1,
+          valAccuracy: val.accuracy,
+          testAccuracy: test?.accuracy ?? null,
+          ...(sampled ? { valAccuracySampled: sampled.val?.accuracy ?? null, testAccuracySampled: sampled.test?.accuracy ?? null } : {}),
+          ...(bySample ? { validatedWith: 'sample' as const } : {}),
+        };
+      }
       if (improved) await save('best');
       const keep = config.keepEvery ?? 0;
       if (keep > 0 && (epoch + 1) % keep === 0) await save(keptCheckpointName(epoch + 1));
@@ -233,4 +262,5 @@ function validateConfig(config: TrainConfig): void {
   if (config.checkpointEverySteps !== undefined) validate.requireInteger('checkpointEverySteps', config.checkpointEverySteps, 0);
   if (config.keepEvery !== undefined) validate.requireInteger('keepEvery', config.keepEvery, 0);
   if (config.checkFiniteEverySteps !== undefined) validate.requireInteger('checkFiniteEverySteps', config.checkFiniteEverySteps, 0);
+  if (config.validateWith !== undefined) validate.requireOneOf('validateWith', config.validateWith, ['argmax', 'sample'] as const);
 }

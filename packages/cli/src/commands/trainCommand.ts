@@ -22,6 +22,14 @@ export const TRAIN_FLAGS = defineFlags({
   },
   'keep-fraction': { type: 'string', value: 'X', group: 'Network', help: "edge-popup: share of each layer's connections kept", default: '0.5' },
   normalize: { type: 'string', value: 'NAME', group: 'Network', help: 'PS probabilities: softmax or proportional (p ∝ max(s, 0))', default: 'softmax' },
+  temperature: { type: 'string', value: 'T', group: 'Network', help: 'PS: sample from softmax(s / T) (proportional: p ∝ max(s, 0)^(1/T));\nnot in the paper', default: '1' },
+  'anneal-to': {
+    type: 'string',
+    value: 'T',
+    group: 'Network',
+    help: 'PS: anneal the temperature geometrically from --temperature to T over the\nrun, toward greedy selection; not in the paper',
+    default: 'off',
+  },
   sharing: { type: 'string', value: 'NAME', group: 'Network', help: 'none, layer (K values per layer), global (K values per net)', default: 'none' },
   'zero-option': { type: 'boolean', group: 'Network', help: 'one of the K options is exactly 0 (sparse slot machine)' },
   init: { type: 'string', value: 'NAME', group: 'Network', help: "paper (U(-σ,σ), scores U(0,λσ)) or glorot-uniform (authors' code)", default: 'paper' },
@@ -70,6 +78,13 @@ export const TRAIN_FLAGS = defineFlags({
   },
   restarts: { type: 'string', value: 'LIST', group: 'Training', help: "epochs of the warm restarts, comma-separated (the paper's: 25, 75)", default: '25,75' },
   patience: { type: 'string', value: 'N', group: 'Training', help: 'stop after N epochs without a better validation accuracy', default: 'off' },
+  'validate-with': {
+    type: 'string',
+    value: 'NAME',
+    group: 'Training',
+    help: "PS: the network whose validation accuracy picks the best epoch: argmax (the\npaper's final network) or sample (one sampled network, as the authors' code)",
+    default: 'argmax',
+  },
   seed: { type: 'string', value: 'N', group: 'Training', help: 'options, scores, splits, batches and samples derive from it', default: '0' },
   'checkpoint-every': { type: 'string', value: 'N', group: 'Training', help: 'also checkpoint every N steps (epoch ends always are)', default: '0' },
   out: { type: 'string', value: 'DIR', group: 'Output', help: 'run directory', default: 'runs/<name>-seed<seed>' },
@@ -133,6 +148,9 @@ export function specFromFlags(values: Record<string, string | boolean | undefine
     normalization: str('normalization'),
     checkpointEverySteps: str('checkpoint-every'),
     keepEvery: str('keep-every'),
+    validateWith: str('validate-with'),
+    temperature: str('temperature'),
+    annealTo: str('anneal-to'),
     finetuneEpoch: str('from-epoch'),
     finetuneFrom: str('finetune-from') === undefined ? undefined : resolve(str('finetune-from')!),
   } as Parameters<typeof resolveRunSpec>[0]);
@@ -176,7 +194,7 @@ function refuseUnusedFlags(values: Record<string, string | boolean | undefined>)
     if (used.length) throw new CliError(`--${used.join(', --')}: ${why}; drop ${used.length === 1 ? 'it' : 'them'}`);
   };
   if (given('finetune-from')) {
-    refuse(['arch', 'flavour', 'k', 'strategy', 'keep-fraction', 'normalize', 'sharing', 'zero-option', 'init', 'padding'], 'finetuning trains the network of the source run as it is');
+    refuse(['arch', 'flavour', 'k', 'strategy', 'keep-fraction', 'normalize', 'temperature', 'anneal-to', 'validate-with', 'sharing', 'zero-option', 'init', 'padding'], 'finetuning trains the network of the source run as it is');
     return;
   }
   const flavour = values.flavour ?? 'slot';
@@ -225,9 +243,21 @@ export async function runTrain(values: ParsedArgs<typeof TRAIN_FLAGS>['values'],
   const { result } = summary;
   const best = result.best;
   const last = result.history.at(-1);
+  // PS: the sampled network's accuracies beside the argmax network's
+  const sampled = last?.testAccuracySampled !== undefined;
   io.stdout.write(
     `\n${formatTable(
-      ['run', 'epochs', 'best val epoch', 'val acc', 'test acc (best val)', 'test acc (last)', ...(last?.sparsity != null ? ['sparsity'] : []), 'time'],
+      [
+        'run',
+        'epochs',
+        'best val epoch',
+        'val acc',
+        'test acc (best val)',
+        'test acc (last)',
+        ...(sampled ? ['sampled val acc (best val)', 'sampled test acc (best val)', 'sampled test acc (last)'] : []),
+        ...(last?.sparsity != null ? ['sparsity'] : []),
+        'time',
+      ],
       [
         [
           summary.name,
@@ -236,12 +266,13 @@ export async function runTrain(values: ParsedArgs<typeof TRAIN_FLAGS>['values'],
           percent(best?.valAccuracy),
           percent(best?.testAccuracy),
           percent(last?.testAccuracy),
+          ...(sampled ? [percent(best?.valAccuracySampled), percent(best?.testAccuracySampled), percent(last?.testAccuracySampled)] : []),
           ...(last?.sparsity != null ? [percent(last.sparsity, 1)] : []),
           `${summary.seconds.toFixed(0)}s`,
         ],
       ],
     )}\n` +
-      `\ntest accuracy: ${percent(best?.testAccuracy ?? last?.testAccuracy)} (${backend} backend; run directory ${out})\n`,
+      `\ntest accuracy: ${percent(best?.testAccuracy ?? last?.testAccuracy)} (${sampled ? `argmax network; best epoch by ${best?.validatedWith === 'sample' ? 'the sampled' : 'the argmax'} network's validation accuracy; ` : ''}${backend} backend; run directory ${out})\n`,
   );
   return 0;
 }

@@ -7,6 +7,12 @@ export interface ApplyContext {
   /** The network's step counter; every random draw of a forward pass derives its seed from it. */
   readonly step: number;
   /**
+   * When not training, which network a slot layer uses: `'selected'` (the argmax network, or the
+   * strategy's `selectEval`) or `'sampled'` (the strategy's `select`, seeded by `step`). Absent:
+   * the strategy's `evalSelection` decides. Ignored while training (the strategy always chooses).
+   */
+  readonly selection?: 'selected' | 'sampled';
+  /**
    * Weights to use instead of the layers' own, by layer name (the fused training path feeds the
    * selected weights it keeps, and differentiates with respect to them). A weight layer not named
    * here uses its own.

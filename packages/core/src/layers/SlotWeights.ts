@@ -110,11 +110,12 @@ export class SlotWeights implements WeightProvider {
   /**
    * The weight used on this forward pass, with the straight-through score gradient.
    * Training: the strategy chooses; otherwise the selected network (the argmax network unless the
-   * strategy has its own `selectEval`, or asks for `select` itself with `evalSelection: 'strategy'`).
+   * strategy has its own `selectEval`, or asks for `select` itself with `evalSelection: 'strategy'`;
+   * `ctx.selection` overrides that choice).
    * Call inside `tf.tidy`; the caller owns the result.
    */
   weight(ctx: ApplyContext): tf.Tensor {
-    const useStrategy = ctx.training || this.strategy.evalSelection === 'strategy';
+    const useStrategy = ctx.training || (ctx.selection === undefined ? this.strategy.evalSelection === 'strategy' : ctx.selection === 'sampled');
     const selectionContext = {
       training: ctx.training,
       seed: deriveSeed(this.seed, 'select', this.layerIndex, ctx.step),

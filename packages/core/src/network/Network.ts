@@ -24,6 +24,11 @@ export interface ForwardOptions {
   readonly step?: number;
   /** Weights to use instead of these layers' own, by layer name (see `ApplyContext.weights`). Not disposed. */
   readonly weights?: Readonly<Record<string, tf.Tensor>>;
+  /**
+   * When not training: `'selected'` uses the selected (argmax) network, `'sampled'` a network the
+   * strategy samples with `step`'s seeds (see `ApplyContext.selection`). @default the strategy's `evalSelection`
+   */
+  readonly selection?: 'selected' | 'sampled';
 }
 
 /** How many connections of the argmax network select the zero option. */
@@ -138,7 +143,13 @@ export class Network {
     }
     const step = requireInteger('step', options.step ?? 0, 0);
     if (training) requireGradients();
-    const ctx: ApplyContext = { training, step, ...(options.weights ? { weights: options.weights } : {}) };
+    if (options.selection !== undefined) requireOneOf('selection', options.selection, ['selected', 'sampled'] as const);
+    const ctx: ApplyContext = {
+      training,
+      step,
+      ...(options.weights ? { weights: options.weights } : {}),
+      ...(options.selection ? { selection: options.selection } : {}),
+    };
     return tf.tidy(() => this.layers.reduce((h, layer) => layer.apply(h, ctx), x));
   }
 
