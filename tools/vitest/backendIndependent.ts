@@ -9,6 +9,7 @@ export const BACKEND_INDEPENDENT: readonly string[] = [
   'packages/cli/src/commands.test.ts',
   'packages/cli/src/faults.test.ts',
   'packages/cli/src/keepEvery.test.ts',
+  'packages/cli/src/reproduceBeyond.test.ts',
   'packages/cli/src/reproduceCifar10.test.ts',
   'packages/cli/src/reproduceMnist.test.ts',
   'packages/cli/src/pruningStrategies.test.ts',

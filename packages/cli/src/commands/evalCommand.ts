@@ -17,7 +17,7 @@ export const evalCommand = defineCommand({
     'eval-mode': {
       type: 'string',
       value: 'NAME',
-      help: "PS runs: argmax (the paper's test network) or sample (one network\ndrawn from the scores, as during training)",
+      help: "PS and supermask runs: argmax (the paper's test network; a supermask's\nthresholded mask) or sample (one network drawn from the scores, as in training)",
       default: 'argmax',
     },
     ...RUNTIME_FLAGS,
@@ -42,11 +42,15 @@ normalisation of the run it was exported from).`,
     const evalMode = validate.requireOneOf('--eval-mode', values['eval-mode'] ?? 'argmax', ['argmax', 'sample'] as const);
     const backend = await initBackend(values.backend);
     const { spec, network } = await loadRunNetwork(run, checkpoint, { evalMode });
-    if (evalMode === 'sample' && spec.strategy !== 'probabilistic') throw new CliError('--eval-mode sample is for PS runs (--strategy probabilistic)');
     try {
+      // a supermask samples its mask at test time as in training (its authors' evaluation); PS draws one network
+      if (evalMode === 'sample' && spec.strategy !== 'probabilistic' && spec.strategy !== 'supermask') {
+        throw new CliError(`--eval-mode sample is for PS and supermask runs (--strategy probabilistic or supermask); ${run} is --strategy ${spec.strategy}`);
+      }
       const data = await loadRunData(spec);
       const test = evaluate(network, data.test);
-      io.stdout.write(`test accuracy: ${percent(test.accuracy)}  loss ${test.loss.toFixed(4)}  (${data.test.size} images, ${checkpoint} checkpoint, ${evalMode === 'sample' ? 'one sampled network' : 'argmax network'}, ${backend} backend)\n`);
+      const what = spec.strategy === 'supermask' ? (evalMode === 'sample' ? 'one sampled mask' : 'thresholded mask') : evalMode === 'sample' ? 'one sampled network' : 'argmax network';
+      io.stdout.write(`test accuracy: ${percent(test.accuracy)}  loss ${test.loss.toFixed(4)}  (${data.test.size} images, ${checkpoint} checkpoint, ${what}, ${backend} backend)\n`);
       return 0;
     } finally {
       network.dispose();
