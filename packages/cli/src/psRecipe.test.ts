@@ -16,6 +16,11 @@ describe("a PS run's temperature", () => {
     };
     expect(options(399)).toMatchObject({ temperature: 2, anneal: { to: 0.05, steps: 3990 } });
     expect(options()).toMatchObject({ temperature: 0.05, anneal: null });
+    // greedy at 40% of the run: the share of sampling connections reaches 0 at step 0.4 × 10 × 399
+    const greedy = resolveRunSpec({ strategy: 'probabilistic', epochs: 10, greedyAt: 0.4 });
+    const net = buildNetwork(greedy, { stepsPerEpoch: 399 });
+    expect(net.strategy!.options).toMatchObject({ temperature: 1, anneal: null, greedyAnneal: { steps: 1596 } });
+    net.dispose();
     // the paper's PS: temperature 1, nothing annealed (and the fused kernels apply)
     const paper = buildNetwork(resolveRunSpec({ strategy: 'probabilistic' }), { stepsPerEpoch: 399 });
     expect(paper.strategy!.options).toMatchObject({ temperature: 1, anneal: null });

@@ -46,6 +46,8 @@ describe('resolving train flags into a run spec', () => {
     expect(() => specFromFlags({ flavour: 'learned', temperature: '2', 'anneal-to': '1' })).toThrow('--temperature, --anneal-to: for PS runs only (--strategy probabilistic); drop them');
     expect(() => specFromFlags({ strategy: 'probabilistic', 'validate-with': 'best' })).toThrow("--validate-with: expected one of 'argmax', 'sample', got 'best'");
     expect(() => specFromFlags({ strategy: 'probabilistic', temperature: '0' })).toThrow(/^--temperature: expected a number > 0, got '0'/);
+    expect(specFromFlags({ strategy: 'probabilistic', 'greedy-at': '0.5' }).greedyAt).toBe(0.5);
+    expect(() => specFromFlags({ strategy: 'probabilistic', 'greedy-at': '1.5' })).toThrow(/^--greedy-at: expected a number in \(0, 1\], got '1.5'/);
     expect(() => specFromFlags({ 'finetune-from': '/runs/x', temperature: '1' })).toThrow(/^--temperature: finetuning trains the network of the source run as it is/);
   });
 });

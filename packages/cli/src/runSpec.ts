@@ -59,6 +59,8 @@ export interface RunSpec {
   readonly temperature?: number;
   /** PS: anneal the temperature geometrically to this value over the whole run (toward greedy). Absent: constant. */
   readonly annealTo?: number;
+  /** PS: the share of connections that sample falls linearly from 1 to 0 at this fraction of the run, greedy selection after. Absent: all sample. */
+  readonly greedyAt?: number;
 }
 
 /** The plugin registry the CLI uses to rebuild strategies and sharing policies from JSON. */
@@ -142,8 +144,8 @@ export function resolveRunSpec(given: Partial<Record<keyof RunSpec, unknown>>): 
 }
 
 /** PS's recipe knobs (`--validate-with`, `--temperature`, `--anneal-to`): only for PS runs, written only when given. */
-function psOptions(given: Partial<Record<keyof RunSpec, unknown>>, ps: boolean): Pick<RunSpec, 'validateWith' | 'temperature' | 'annealTo'> {
-  const flags = { validateWith: '--validate-with', temperature: '--temperature', annealTo: '--anneal-to' } as const;
+function psOptions(given: Partial<Record<keyof RunSpec, unknown>>, ps: boolean): Pick<RunSpec, 'validateWith' | 'temperature' | 'annealTo' | 'greedyAt'> {
+  const flags = { validateWith: '--validate-with', temperature: '--temperature', annealTo: '--anneal-to', greedyAt: '--greedy-at' } as const;
   const set = (Object.keys(flags) as Array<keyof typeof flags>).filter((f) => given[f] != null);
   if (!ps && set.length) throw new CliError(`${set.map((f) => flags[f]).join(', ')}: for PS runs only (--strategy probabilistic); drop ${set.length === 1 ? 'it' : 'them'}`);
   const positive = { min: 0, minExclusive: true } as const;
@@ -151,6 +153,7 @@ function psOptions(given: Partial<Record<keyof RunSpec, unknown>>, ps: boolean):
     ...(given.validateWith == null ? {} : { validateWith: validate.requireOneOf('--validate-with', given.validateWith, ['argmax', 'sample'] as const) }),
     ...(given.temperature == null ? {} : { temperature: validate.parseNumber('--temperature', given.temperature, positive) }),
     ...(given.annealTo == null ? {} : { annealTo: validate.parseNumber('--anneal-to', given.annealTo, positive) }),
+    ...(given.greedyAt == null ? {} : { greedyAt: validate.parseNumber('--greedy-at', given.greedyAt, { ...positive, max: 1 }) }),
   };
 }
 
@@ -181,12 +184,21 @@ export function buildNetwork(spec: RunSpec, options: { evalMode?: 'argmax' | 'sa
   });
 }
 
-/** A PS spec's temperature options for the strategy (none when the spec has none: the paper's T = 1). */
-function temperatureOf(spec: RunSpec, stepsPerEpoch: number | undefined): { temperature?: number; anneal?: { to: number; steps: number } } {
+/**
+ * A PS spec's temperature and annealing options for the strategy (none when the spec has none: the
+ * paper's PS). Without `stepsPerEpoch` (a finished run evaluated) every connection samples at the
+ * final temperature.
+ */
+function temperatureOf(
+  spec: RunSpec,
+  stepsPerEpoch: number | undefined,
+): { temperature?: number; anneal?: { to: number; steps: number }; greedyAnneal?: { steps: number } } {
+  const steps = stepsPerEpoch === undefined ? null : spec.epochs * stepsPerEpoch;
+  const greedy = spec.greedyAt === undefined || steps === null ? {} : { greedyAnneal: { steps: Math.max(1, Math.round(spec.greedyAt * steps)) } };
   const temperature = spec.temperature ?? 1;
-  if (spec.annealTo === undefined) return spec.temperature === undefined ? {} : { temperature };
-  if (stepsPerEpoch === undefined) return { temperature: spec.annealTo };
-  return { temperature, anneal: { to: spec.annealTo, steps: spec.epochs * stepsPerEpoch } };
+  if (spec.annealTo === undefined) return { ...(spec.temperature === undefined ? {} : { temperature }), ...greedy };
+  if (steps === null) return { temperature: spec.annealTo };
+  return { temperature, anneal: { to: spec.annealTo, steps }, ...greedy };
 }
 
 /** A short human name, e.g. `lenet-300-100 GS K=8`. */

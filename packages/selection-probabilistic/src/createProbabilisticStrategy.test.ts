@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { SlotConfigError, argmaxSelection, createNetwork } from '@slot-machines/core';
 import { expectNoTensorLeak } from '@slot-machines/test-utils';
 import { describe, expect, it } from 'vitest';
-import { createProbabilisticStrategy, temperatureAt, type ProbabilisticOptions } from './createProbabilisticStrategy';
+import { createProbabilisticStrategy, sampleShareAt, temperatureAt, type ProbabilisticOptions } from './createProbabilisticStrategy';
 
 const ctx = (seed: number) => ({ training: true, seed, layerIndex: 0, step: 0 });
 
@@ -84,6 +84,21 @@ describe('createProbabilisticStrategy', () => {
     for (const normalize of ['softmax', 'proportional'] as const) {
       expect(drawCounts(row, 1000, 24, normalize, anneal, 100)).toEqual([0, 0, 0, 1000]);
     }
+  });
+
+  it('anneals toward greedy selection by share: a falling share of connections samples, the rest take the argmax', () => {
+    const greedyAnneal = { steps: 100 };
+    expect([0, 25, 100, 200].map((step) => sampleShareAt({ greedyAnneal }, step))).toEqual([1, 0.75, 0, 0]);
+    expect(sampleShareAt({ greedyAnneal: null }, 500)).toBe(1);
+    const p = softmax(row);
+    // at step 75 a quarter samples: argmax option 3 with 3/4 + p3/4, the others with p_k/4
+    const counts = drawCounts(row, 40_000, 25, 'softmax', { greedyAnneal }, 75);
+    expect(chiSquare(counts, p.map((v, k) => v / 4 + (k === 3 ? 0.75 : 0)))).toBeLessThan(CHI2_3DF_999);
+    expect(chiSquare(counts, p)).toBeGreaterThan(1000);
+    expect(chiSquare(drawCounts(row, 40_000, 26, 'softmax', { greedyAnneal }, 0), p)).toBeLessThan(CHI2_3DF_999);
+    expect(drawCounts(row, 1000, 27, 'softmax', { greedyAnneal }, 100)).toEqual([0, 0, 0, 1000]);
+    expect(createProbabilisticStrategy({ greedyAnneal }).fused).toBeUndefined();
+    expect(() => createProbabilisticStrategy({ greedyAnneal: { steps: 0 } })).toThrow('greedyAnneal.steps: expected an integer >= 1, got 0');
   });
 
   it('equals greedy selection when the scores are very peaked', () => {

@@ -29,6 +29,13 @@ export interface ProbabilisticOptions {
    * the forward pass). Not in the paper. @default null: the temperature stays constant
    */
   readonly anneal?: { readonly to: number; readonly steps: number } | null;
+  /**
+   * Anneal toward greedy selection by share: at training step t, each connection draws from its
+   * distribution with probability `max(0, 1 − t / steps)` and takes its argmax option otherwise,
+   * so from step `steps` on training is greedy selection (GS) of the same scores. Scale-free,
+   * unlike a temperature. Not in the paper. @default null: every connection draws at every step
+   */
+  readonly greedyAnneal?: { readonly steps: number } | null;
 }
 
 export type ResolvedProbabilisticOptions = Required<ProbabilisticOptions>;
@@ -49,7 +56,7 @@ const PROBABILISTIC_RECIPE: SelectionRecipe = { learningRate: () => 25, weightDe
  */
 export function createProbabilisticStrategy(options: ProbabilisticOptions = {}): SelectionStrategy<'probabilistic'> {
   const resolved = resolveOptions(options);
-  const tempered = resolved.temperature !== 1 || resolved.anneal !== null;
+  const tempered = resolved.temperature !== 1 || resolved.anneal !== null || resolved.greedyAnneal !== null;
   return {
     id: 'probabilistic',
     options: resolved,
@@ -65,10 +72,14 @@ export function createProbabilisticStrategy(options: ProbabilisticOptions = {}):
         const probabilities =
           resolved.normalize === 'softmax' ? tf.softmax(t === 1 ? scores : tf.div(scores, t)) : proportional(scores, t);
         const cdf = tf.cumsum(probabilities, scores.rank - 1); // tf.cumsum takes no negative axis
-        const u = uniforms(scores.shape.slice(0, -1), ctx.seed);
+        const share = sampleShareAt(resolved, ctx.step);
+        const drawn = uniforms(scores.shape.slice(0, -1), ctx.seed);
+        // a connection samples when its u < share, with u / share (uniform given that) as its draw
+        const u = share === 1 ? drawn : tf.div(drawn, share);
         // The option drawn is the number of CDF entries below u; rounding can leave cdf[K-1] < 1.
         const below = tf.sum(tf.cast(tf.less(cdf, tf.expandDims(u, -1)), 'int32'), -1);
-        return tf.minimum(below, tf.scalar(k - 1, 'int32'));
+        const sampled = tf.minimum(below, tf.scalar(k - 1, 'int32'));
+        return share === 1 ? sampled : tf.where(tf.less(drawn, share), sampled, tf.cast(tf.argMax(scores, -1), 'int32'));
       }),
   };
 }
@@ -84,6 +95,11 @@ export function temperatureAt(options: Pick<ResolvedProbabilisticOptions, 'tempe
   if (anneal === null) return temperature;
   const progress = Math.min(Math.max(step / anneal.steps, 0), 1);
   return temperature * (anneal.to / temperature) ** progress;
+}
+
+/** The share of connections that draw at training step `step` (see `ProbabilisticOptions.greedyAnneal`): 1 without it. */
+export function sampleShareAt(options: Pick<ResolvedProbabilisticOptions, 'greedyAnneal'>, step: number): number {
+  return options.greedyAnneal === null ? 1 : Math.max(0, 1 - step / options.greedyAnneal.steps);
 }
 
 /** p ∝ max(s, 0)^(1/t); all-non-positive rows become uniform. */
@@ -116,5 +132,16 @@ function resolveOptions(options: ProbabilisticOptions): ResolvedProbabilisticOpt
     if (!(typeof anneal.to === 'number' && Number.isFinite(anneal.to) && anneal.to > 0)) throw new SlotConfigError('anneal.to', 'a number > 0', anneal.to);
     if (!(Number.isInteger(anneal.steps) && anneal.steps >= 1)) throw new SlotConfigError('anneal.steps', 'an integer >= 1', anneal.steps);
   }
-  return { normalize, evalMode, temperature, anneal: anneal === null ? null : { to: anneal.to, steps: anneal.steps } };
+  const greedyAnneal = options.greedyAnneal ?? null;
+  if (greedyAnneal !== null) {
+    if (typeof greedyAnneal !== 'object') throw new SlotConfigError('greedyAnneal', '{ steps } or null', greedyAnneal);
+    if (!(Number.isInteger(greedyAnneal.steps) && greedyAnneal.steps >= 1)) throw new SlotConfigError('greedyAnneal.steps', 'an integer >= 1', greedyAnneal.steps);
+  }
+  return {
+    normalize,
+    evalMode,
+    temperature,
+    anneal: anneal === null ? null : { to: anneal.to, steps: anneal.steps },
+    greedyAnneal: greedyAnneal === null ? null : { steps: greedyAnneal.steps },
+  };
 }

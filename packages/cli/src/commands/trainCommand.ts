@@ -30,6 +30,13 @@ export const TRAIN_FLAGS = defineFlags({
     help: 'PS: anneal the temperature geometrically from --temperature to T over the\nrun, toward greedy selection; not in the paper',
     default: 'off',
   },
+  'greedy-at': {
+    type: 'string',
+    value: 'X',
+    group: 'Network',
+    help: 'PS: the share of connections that sample falls linearly from 1 to 0 at\nfraction X of the run (0 < X <= 1), greedy selection after; not in the paper',
+    default: 'off',
+  },
   sharing: { type: 'string', value: 'NAME', group: 'Network', help: 'none, layer (K values per layer), global (K values per net)', default: 'none' },
   'zero-option': { type: 'boolean', group: 'Network', help: 'one of the K options is exactly 0 (sparse slot machine)' },
   init: { type: 'string', value: 'NAME', group: 'Network', help: "paper (U(-σ,σ), scores U(0,λσ)) or glorot-uniform (authors' code)", default: 'paper' },
@@ -151,6 +158,7 @@ export function specFromFlags(values: Record<string, string | boolean | undefine
     validateWith: str('validate-with'),
     temperature: str('temperature'),
     annealTo: str('anneal-to'),
+    greedyAt: str('greedy-at'),
     finetuneEpoch: str('from-epoch'),
     finetuneFrom: str('finetune-from') === undefined ? undefined : resolve(str('finetune-from')!),
   } as Parameters<typeof resolveRunSpec>[0]);
@@ -194,7 +202,7 @@ function refuseUnusedFlags(values: Record<string, string | boolean | undefined>)
     if (used.length) throw new CliError(`--${used.join(', --')}: ${why}; drop ${used.length === 1 ? 'it' : 'them'}`);
   };
   if (given('finetune-from')) {
-    refuse(['arch', 'flavour', 'k', 'strategy', 'keep-fraction', 'normalize', 'temperature', 'anneal-to', 'validate-with', 'sharing', 'zero-option', 'init', 'padding'], 'finetuning trains the network of the source run as it is');
+    refuse(['arch', 'flavour', 'k', 'strategy', 'keep-fraction', 'normalize', 'temperature', 'anneal-to', 'greedy-at', 'validate-with', 'sharing', 'zero-option', 'init', 'padding'], 'finetuning trains the network of the source run as it is');
     return;
   }
   const flavour = values.flavour ?? 'slot';
