@@ -143,12 +143,18 @@ describe('the demo in headless Chromium', () => {
     expect(await page.locator('#notice').isVisible()).toBe(false);
     expect(ready.data).toMatchObject({ trainImages: 12_000, testImages: 10_000 });
 
-    // The pruning strategies fix K at 2 (each connection's weight and the zero option).
+    // The pruning strategies fix K at 2 (each connection's weight and the zero option); edge-popup, and only it, chooses the share kept.
     const kChoice = page.getByLabel('Options per connection (K)');
+    const keepChoice = page.getByLabel('Connections kept (edge-popup)');
+    expect(await keepChoice.isVisible()).toBe(false);
     await page.getByLabel('Selection strategy').selectOption('edge-popup');
     expect([await kChoice.inputValue(), await kChoice.isDisabled()]).toEqual(['2', true]);
+    expect([await keepChoice.isVisible(), await keepChoice.inputValue()]).toEqual([true, '0.5']);
+    await page.getByLabel('Selection strategy').selectOption('supermask');
+    expect(await keepChoice.isVisible()).toBe(false);
     await page.getByLabel('Selection strategy').selectOption('greedy');
     expect(await kChoice.isDisabled()).toBe(false);
+    expect(await keepChoice.isVisible()).toBe(false);
 
     // A first run, stopped after 12 steps: its curve must be the start of the full run's (same seed).
     const settings = { k: 8, strategy: 'greedy', epochs: 3, seed: 7 } as const;
@@ -285,6 +291,18 @@ describe('the demo in headless Chromium', () => {
     await expect(page.locator('#runtime').textContent()).resolves.toContain('not cross-origin isolated');
     expect(await page.getByLabel('WebAssembly threads').isDisabled()).toBe(true);
     expect(await page.getByRole('button', { name: 'Train' }).isEnabled()).toBe(true);
+
+    // edge-popup with 30% of each layer kept: the worker trains what the page asked for (stopped after a few steps)
+    await page.getByLabel('Selection strategy').selectOption('edge-popup');
+    await page.getByLabel('Connections kept (edge-popup)').selectOption('0.3');
+    await page.getByRole('spinbutton', { name: 'Epochs' }).fill('1');
+    await page.getByRole('button', { name: 'Train' }).click();
+    await waitForTraining(page, 'step', 3, 60_000);
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await waitForTraining(page, 'done', 1, 30_000);
+    const started = of(await runEvents(page, 0), 'started')[0]!;
+    expect(started.request).toEqual({ k: 2, strategy: 'edge-popup', keepFraction: 0.3, epochs: 1, seed: 0 });
+    expect(started.recipe.learningRate).toBe(0.1);
     await page.screenshot({ path: join(outDir, 'demo-not-isolated.png'), fullPage: true });
     expect(problems).toEqual([]);
   });

@@ -28,6 +28,8 @@ const el = {
   form: $<HTMLFormElement>('controls'),
   k: $<HTMLSelectElement>('k'),
   strategy: $<HTMLSelectElement>('strategy'),
+  keepField: $('keep-field'),
+  keep: $<HTMLSelectElement>('keep'),
   epochs: $<HTMLInputElement>('epochs'),
   seed: $<HTMLInputElement>('seed'),
   threads: $<HTMLSelectElement>('threads'),
@@ -115,9 +117,11 @@ function runtimeRequest(params: URLSearchParams): RuntimeRequest {
 el.form.addEventListener('submit', (event) => {
   event.preventDefault();
   if (!el.form.reportValidity()) return;
+  const strategy = chosenStrategy();
   const request: DemoRequest = {
     k: Number(el.k.value),
-    strategy: chosenStrategy(),
+    strategy,
+    ...(strategy === 'edge-popup' ? { keepFraction: Number(el.keep.value) } : {}),
     epochs: Number(el.epochs.value),
     seed: Number(el.seed.value),
   };
@@ -225,7 +229,7 @@ function onTraining(event: TrainingEvent): void {
       el.progress.value = 0;
       el.epochRows.replaceChildren();
       el.progressText.textContent =
-        `Training Lenet-300-100 (${event.connections.toLocaleString('en')} connections, K = ${event.request.k}, ${event.request.strategy}) ` +
+        `Training Lenet-300-100 (${event.connections.toLocaleString('en')} connections, K = ${event.request.k}, ${event.request.strategy}${event.request.keepFraction === undefined ? '' : ` keeping ${event.request.keepFraction * 100}% of each layer`}) ` +
         `on ${event.trainImages.toLocaleString('en')} images: ${steps} steps of ${event.recipe.batchSize}, learning rate ${event.recipe.learningRate}…`;
       return;
     }
@@ -365,7 +369,7 @@ function setRunning(): void {
   el.download.disabled = true;
   el.downloadCompact.disabled = true;
   el.loadModel.disabled = true;
-  for (const input of [el.k, el.strategy, el.epochs, el.seed, el.threads]) input.disabled = true;
+  for (const input of [el.k, el.strategy, el.keep, el.epochs, el.seed, el.threads]) input.disabled = true;
 }
 
 function setIdle(canTrain: boolean): void {
@@ -374,7 +378,7 @@ function setIdle(canTrain: boolean): void {
   el.download.disabled = !trained;
   el.downloadCompact.disabled = !trained;
   el.loadModel.disabled = !canTrain;
-  for (const input of [el.k, el.strategy, el.epochs, el.seed]) input.disabled = false;
+  for (const input of [el.k, el.strategy, el.keep, el.epochs, el.seed]) input.disabled = false;
   el.threads.disabled = !threadsChoosable;
   fitKToStrategy();
 }
@@ -384,11 +388,15 @@ function chosenStrategy(): DemoStrategyId {
   return value === 'probabilistic' || value === 'edge-popup' || value === 'supermask' ? value : 'greedy';
 }
 
-/** The pruning strategies have one weight per connection and the zero option: K is 2 and not a choice. */
+/**
+ * The pruning strategies have one weight per connection and the zero option: K is 2 and not a
+ * choice. edge-popup's share of connections kept is, and only for it.
+ */
 function fitKToStrategy(): void {
   const pruning = chosenStrategy() === 'edge-popup' || chosenStrategy() === 'supermask';
   if (pruning) el.k.value = '2';
   el.k.disabled = pruning || el.strategy.disabled;
+  el.keepField.hidden = chosenStrategy() !== 'edge-popup';
 }
 el.strategy.addEventListener('change', fitKToStrategy);
 

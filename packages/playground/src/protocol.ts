@@ -10,6 +10,8 @@ export interface DemoRequest {
   /** Options per connection. */
   readonly k: number;
   readonly strategy: DemoStrategyId;
+  /** edge-popup only: the share of each layer's connections kept, in (0, 1] (0.5 when absent). Absent for the other strategies. */
+  readonly keepFraction?: number;
   readonly epochs: number;
   /** Seed of the options, the initial scores, the batch order and any sampling: same seed, same curves. */
   readonly seed: number;

@@ -114,17 +114,25 @@ describe('the demo training session', () => {
     network.dispose();
   });
 
-  it.each(['edge-popup', 'supermask'] as const)('trains with %s: its own weights (inside the histograms), its recipe, about half the connections pruned', async (strategy) => {
+  it.each(['edge-popup', 'supermask'] as const)('trains with %s: its own weights (inside the histograms), its recipe, the connections it prunes', async (strategy) => {
     const events: TrainingEvent[] = [];
-    const { network } = await runDemoTraining(data, { k: 2, strategy, epochs: 1, seed: 3 }, { emit: (e) => events.push(e), probeEvery: 0 });
+    // edge-popup keeps the share of each layer the request asks for (30% here: 70% pruned, where the default prunes 50%)
+    const { network } = await runDemoTraining(data, { k: 2, strategy, ...(strategy === 'edge-popup' ? { keepFraction: 0.3 } : {}), epochs: 1, seed: 3 }, { emit: (e) => events.push(e), probeEvery: 0 });
     const started = events[0] as Extract<TrainingEvent, { type: 'started' }>;
     expect(started.recipe.learningRate).toBe(strategy === 'edge-popup' ? 0.1 : 100);
     const epoch = events.find((e): e is Extract<TrainingEvent, { type: 'epoch' }> => e.type === 'epoch')!;
     // K = 2: each connection's weight and the zero option, all inside the histogram's range
     for (const h of epoch.histograms) expect(h.options.counts.reduce((a, b) => a + b, 0)).toBe(h.options.total);
-    if (strategy === 'edge-popup') expect(network.sparsity().fraction).toBe(0.5);
+    if (strategy === 'edge-popup') expect(network.sparsity().fraction).toBeCloseTo(0.7, 4);
     else expect(Math.abs(network.sparsity().fraction - 0.5)).toBeLessThan(0.05);
     network.dispose();
+  });
+
+  it('edge-popup keeps half of each layer unless the request names its keep fraction; other strategies take none', () => {
+    expect(validateRequest({ k: 2, strategy: 'edge-popup', epochs: 1, seed: 0 }).keepFraction).toBe(0.5);
+    expect(validateRequest({ k: 2, strategy: 'edge-popup', keepFraction: 0.3, epochs: 1, seed: 0 }).keepFraction).toBe(0.3);
+    expect(validateRequest(request)).not.toHaveProperty('keepFraction');
+    expect(validateRequest({ k: 2, strategy: 'supermask', epochs: 1, seed: 0 })).not.toHaveProperty('keepFraction');
   });
 
   it('rejects a bad request with a message naming the field', () => {
@@ -133,6 +141,9 @@ describe('the demo training session', () => {
     expect(() => validateRequest({ ...request, seed: -1 })).toThrow('seed: expected an integer in [0, 4294967295], got -1');
     expect(() => validateRequest({ ...request, strategy: 'epsilon' })).toThrow(`strategy: expected one of 'greedy', 'probabilistic', 'edge-popup', 'supermask', got "epsilon"`);
     expect(() => validateRequest({ ...request, strategy: 'edge-popup', k: 8 })).toThrow("k: expected 2 for strategy 'edge-popup' (one weight per connection and the zero option), got 8");
+    expect(() => validateRequest({ ...request, strategy: 'edge-popup', k: 2, keepFraction: 0 })).toThrow("keepFraction: expected a number in (0, 1] (the share of each layer's connections kept), got 0");
+    expect(() => validateRequest({ ...request, strategy: 'edge-popup', k: 2, keepFraction: '0.5' })).toThrow('keepFraction: expected a number in (0, 1]');
+    expect(() => validateRequest({ ...request, keepFraction: 0.5 })).toThrow("keepFraction: only for strategy 'edge-popup', got 0.5 with strategy 'greedy'");
     expect(() => validateRequest(null)).toThrow(/strategy: expected one of/);
   });
 });

@@ -23,13 +23,16 @@ export const DEMO_STRATEGIES: readonly DemoStrategyId[] = ['greedy', 'probabilis
 /** Strategies that prune one weight per connection: K = 2 (the weight and the zero option). */
 export const PRUNING_STRATEGIES: readonly DemoStrategyId[] = ['edge-popup', 'supermask'];
 
+/** edge-popup's keep fraction when the request names none: half of each layer, as the paper's CONV nets. */
+export const DEFAULT_KEEP_FRACTION = 0.5;
+
 /**
  * The strategy of a request and where its options come from: each pruning method draws its weights
- * its own way (edge-popup: signed Kaiming constants, keeping half of each layer as the paper's CONV
- * nets do; supermask: Glorot normal), the slot machines the network's own.
+ * its own way (edge-popup: signed Kaiming constants, keeping `keepFraction` of each layer;
+ * supermask: Glorot normal), the slot machines the network's own.
  */
-export function demoStrategy(id: DemoStrategyId): { strategy: SelectionStrategy; sharing?: WeightSharingPolicy; zeroOption: boolean } {
-  if (id === 'edge-popup') return { strategy: createEdgePopupStrategy({ keepFraction: 0.5 }), sharing: createEdgePopupWeights(), zeroOption: true };
+export function demoStrategy(id: DemoStrategyId, keepFraction = DEFAULT_KEEP_FRACTION): { strategy: SelectionStrategy; sharing?: WeightSharingPolicy; zeroOption: boolean } {
+  if (id === 'edge-popup') return { strategy: createEdgePopupStrategy({ keepFraction }), sharing: createEdgePopupWeights(), zeroOption: true };
   if (id === 'supermask') return { strategy: createSupermaskStrategy(), sharing: createSupermaskWeights(), zeroOption: true };
   return { strategy: id === 'greedy' ? createGreedyStrategy() : createProbabilisticStrategy(), zeroOption: false };
 }
@@ -73,9 +76,17 @@ export function validateRequest(request: unknown): DemoRequest {
   if (PRUNING_STRATEGIES.includes(strategy as DemoStrategyId) && k !== 2) {
     throw new Error(`k: expected 2 for strategy '${String(strategy)}' (one weight per connection and the zero option), got ${k}`);
   }
+  const keep = r.keepFraction;
+  if (strategy !== 'edge-popup' && keep !== undefined) {
+    throw new Error(`keepFraction: only for strategy 'edge-popup', got ${JSON.stringify(keep)} with strategy '${String(strategy)}'`);
+  }
+  if (strategy === 'edge-popup' && keep !== undefined && (typeof keep !== 'number' || !(keep > 0 && keep <= 1))) {
+    throw new Error(`keepFraction: expected a number in (0, 1] (the share of each layer's connections kept), got ${JSON.stringify(keep)}`);
+  }
   return {
     k,
     strategy: strategy as DemoStrategyId,
+    ...(strategy === 'edge-popup' ? { keepFraction: (keep as number | undefined) ?? DEFAULT_KEEP_FRACTION } : {}),
     epochs: integer('epochs', 1, MAX_EPOCHS),
     seed: integer('seed', 0, 2 ** 32 - 1),
   };
@@ -100,7 +111,7 @@ export async function runDemoTraining(dataset: ImageDataset, request: DemoReques
   const req = validateRequest(request);
   const recipe = demoRecipe(req);
   const probeEvery = hooks.probeEvery ?? PROBE_EVERY;
-  const network = createNetwork({ ...architecture('lenet-300-100'), k: req.k, seed: req.seed, ...demoStrategy(req.strategy) });
+  const network = createNetwork({ ...architecture('lenet-300-100'), k: req.k, seed: req.seed, ...demoStrategy(req.strategy, req.keepFraction) });
   let previous: Record<string, tf.Tensor> = {};
   /** Training steps taken (the trainer's state counts them; each step event brings the count). */
   let step = 0;
