@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { writeFileAtomic } from '@slot-machines/trainer/node';
@@ -262,7 +263,7 @@ function mnistSection(r: {
     '',
     `- Machine: ${machineLine()}`,
     `- Backend: ${r.backend}${backends.some((b) => b !== r.backend) ? ` (runs trained on ${backends.join(', ')})` : ''}; code at commit ${r.commit}`,
-    `- Date of this section: ${new Date().toISOString().slice(0, 10)}; training time so far ${minutes.toFixed(0)} min (sum of the epochs' times; the machine was shared with other jobs, so seconds per epoch are inflated)`,
+    `- Date of this section: ${new Date().toISOString().slice(0, 10)}; training time so far ${minutes.toFixed(0)} min (sum of the epochs' wall-clock times); load average when this section was written ${loadavg().map((l) => l.toFixed(1)).join(', ')} (1, 5, 15 min) on ${cpus().length} cores: the seconds per epoch grow with the machine's other work`,
     `- Recipe: batch 128, SGD momentum 0.9, cosine annealing with warm restarts at epochs 25 and 75, ${r.epochs} epoch${r.epochs === 1 ? '' : 's'}${r.epochs === 200 ? ' (as the paper)' : ' (the paper trains 200)'}, ` +
       'validation split 15% of the training set (seeded), test accuracy at the epoch of best validation accuracy; GS lr 0.2 and L2 1e-4, PS (softmax) lr 25 and no L2, ' +
       'learned weights and finetuning lr 0.01 and L2 1e-4; `paper` initialisation; inputs standardised (mean 0.1307, std 0.3081); no biases.',
