@@ -187,3 +187,9 @@ describe('createProbabilisticStrategy', () => {
 
 describeSelectionStrategy('probabilistic (softmax)', () => createProbabilisticStrategy(), { stochastic: true, learningRate: 25, steps: 200, teacherAccuracy: 0.75 });
 describeSelectionStrategy('probabilistic (proportional)', () => createProbabilisticStrategy({ normalize: 'proportional' }), { stochastic: true, learningRate: 25, steps: 200, teacherAccuracy: 0.75 });
+// the recipe knobs of docs/results/ps-findings.md (greedy only from step 300: the 200 steps here still sample)
+describeSelectionStrategy(
+  'probabilistic (temperature annealed, greedy anneal)',
+  () => createProbabilisticStrategy({ temperature: 1, anneal: { to: 0.1, steps: 200 }, greedyAnneal: { steps: 300 } }),
+  { stochastic: true, learningRate: 25, steps: 200, teacherAccuracy: 0.75 },
+);
