@@ -1,4 +1,4 @@
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -74,6 +74,17 @@ describe('reproduce beyond', () => {
     const notSampled = cli(['eval', '--run', join(out, 'runs', 'mnist-edge-popup'), '--eval-mode', 'sample'], { backend });
     expect(notSampled.status).toBe(2);
     expect(notSampled.stderr).toMatch(/--eval-mode sample is for PS and supermask runs .* is --strategy edge-popup/);
+
+    // --report-only: an unfinished run (no summary.json yet) as far as it got, nothing trained
+    rmSync(join(out, 'runs', 'mnist-edge-popup', 'summary.json'));
+    const runs = checksums(join(out, 'runs'));
+    const reportOnly = cli([...args, '--report-only'], { backend });
+    expect(reportOnly.status, reportOnly.all).toBe(0);
+    expect(checksums(join(out, 'runs'))).toEqual(runs);
+    const partial = readFileSync(join(out, 'report', 'beyond.md'), 'utf8');
+    expect(partial).toContain('--train-subset 256 --backend');
+    expect(partial).toContain(' --report-only`');
+    expect(partial).toMatch(/\| edge-popup, keep 0\.5 \(unfinished: 1 of 1 epochs\) \| \d+\.\d\d% \| 1 \|/);
   });
 
   it('CONV-6 edge-popup under the subset protocol, beside the reproduce cifar10 runs it checks and never writes', () => {

@@ -88,6 +88,8 @@ export interface ReproduceBeyondOptions {
   readonly only: string | undefined;
   readonly trainSubset: string | undefined;
   readonly cifar10Runs: string | undefined;
+  /** Train nothing: write the report from the runs as they are (unfinished ones as far as they got). */
+  readonly reportOnly: boolean;
   readonly quiet: boolean;
 }
 
@@ -98,6 +100,8 @@ interface Row {
   /** The `train` command line of this run, as printed (the CIFAR-10 directory as a placeholder). */
   readonly command: string;
   summary: RunSummary | null;
+  /** Epochs done when the run has not finished (`--report-only`); null once finished or never started. */
+  unfinished: number | null;
   /** Supermask: test accuracy of the thresholded mask (sigmoid(m) > 0.5) at the last epoch. */
   thresholded: number | null;
 }
@@ -141,7 +145,7 @@ export async function reproduceBeyond(
     const argv = [...config.flags, ...shared, '--epochs', String(epochs), '--seed', String(seed)];
     const spec = specFromFlags(parseFlags(argv, TRAIN_FLAGS).values);
     const shown = argv.map((a) => (a === o.dataDir ? '<cifar-10-batches-bin>' : a));
-    return { config, spec, dir, command: `slot-machines train ${shown.join(' ')} --out ${dir}`, summary: null, thresholded: null };
+    return { config, spec, dir, command: `slot-machines train ${shown.join(' ')} --out ${dir}`, summary: null, unfinished: null, thresholded: null };
   });
   // every run directory is checked before anything trains: a refusal leaves everything as it was
   const states = await Promise.all(rows.map(({ spec, dir }) => runDirectoryState(spec, dir)));
@@ -156,7 +160,7 @@ export async function reproduceBeyond(
   const backend = await ctx.initBackend(ctx.backendFlag);
   const command =
     `slot-machines reproduce beyond --epochs ${epochs} --seed ${seed}${cifar ? ' --data-dir <cifar-10-batches-bin>' : ''}${o.only ? ` --only ${o.only}` : ''}` +
-    `${o.trainSubset ? ` --train-subset ${o.trainSubset}` : ''}${ctx.backendFlag ? ` --backend ${ctx.backendFlag}` : ''}`;
+    `${o.trainSubset ? ` --train-subset ${o.trainSubset}` : ''}${ctx.backendFlag ? ` --backend ${ctx.backendFlag}` : ''}${o.reportOnly ? ' --report-only' : ''}`;
   const started = new Date();
 
   const readCompared = async (): Promise<ComparedRow[]> =>
@@ -198,6 +202,11 @@ export async function reproduceBeyond(
     if (states[i] === 'finished') {
       row.summary = await readFinishedRun(row.dir, backend);
       if (!o.quiet) ctx.stderr.write(`${row.dir}: finished, kept\n`);
+    } else if (o.reportOnly) {
+      // as far as it got: its epochs so far, the best validation epoch among them
+      row.summary = states[i] === 'unfinished' ? await readUnfinishedRun(row.dir, row.spec, backend) : null;
+      row.unfinished = row.summary ? row.summary.result.history.length : null;
+      continue;
     } else {
       if (!o.quiet) ctx.stderr.write(`${row.dir}: ${row.command}\n`);
       row.summary = await runTraining(row.spec, row.dir, { resume: states[i] === 'unfinished', backend, quiet: o.quiet, stderr: ctx.stderr });
@@ -207,7 +216,7 @@ export async function reproduceBeyond(
     if (states[i] !== 'finished') await writeReport(); // each finished run is in the report at once
   }
   const reportPath = join(reportDir, 'beyond.md');
-  if (trained === 0 && existsSync(reportPath)) {
+  if (trained === 0 && !o.reportOnly && existsSync(reportPath)) {
     // nothing trained: the report is kept unless what it would say has changed (a compared run finished since), its date aside
     const undated = (text: string) => text.replace(/^- Date of this report: .*$/m, '');
     const now = beyondReport({ ...reportInput(await readCompared()) });
@@ -219,6 +228,24 @@ export async function reproduceBeyond(
   await writeReport();
   ctx.stdout.write(`wrote ${reportPath}, its plots and ${relative('.', join(reportDir, 'beyond'))}/*.jsonl\n`);
   return 0;
+}
+
+/** An unfinished run's epochs so far (metrics.jsonl), as a summary: the best validation epoch among them. */
+async function readUnfinishedRun(dir: string, spec: RunSpec, backend: string): Promise<RunSummary | null> {
+  const path = join(dir, 'metrics.jsonl');
+  if (!existsSync(path)) return null;
+  const history = (await readFile(path, 'utf8')).split('\n').filter(Boolean).map((line) => JSON.parse(line) as RunSummary['result']['history'][number]);
+  if (history.length === 0) return null;
+  let best: RunSummary['result']['best'] = null;
+  for (const m of history) if (m.valAccuracy !== null && (best === null || m.valAccuracy > best.valAccuracy)) best = { epoch: m.epoch, valAccuracy: m.valAccuracy, testAccuracy: m.testAccuracy };
+  return {
+    name: dir,
+    spec,
+    backend,
+    result: { history, best, stoppedEarly: false, aborted: true, steps: history.at(-1)!.step, resumedFrom: null },
+    finalTestAccuracy: history.at(-1)!.testAccuracy,
+    seconds: history.reduce((t, m) => t + m.seconds, 0),
+  };
 }
 
 /** A supermask run's test accuracy with its thresholded mask (sigmoid(m) > 0.5, the authors' round_mask), last checkpoint. */
@@ -281,11 +308,12 @@ function beyondReport(r: {
       '',
       '| configuration | test acc. at best val. epoch | best val. epoch | val. acc. | test acc. last epoch | thresholded mask, last epoch | connections kept | s/epoch |',
       '|---|---|---|---|---|---|---|---|',
-      ...mnist.map(({ config, summary, thresholded }) => {
+      ...mnist.map(({ config, summary, thresholded, unfinished }) => {
         if (!summary) return `| ${config.label} | not run yet | - | - | - | - | - | - |`;
+        const label = `${config.label}${unfinished === null ? '' : ` (unfinished: ${unfinished} of ${r.epochs} epochs)`}`;
         const best = summary.result.best;
         const h = summary.result.history;
-        return `| ${config.label} | ${percent(best?.testAccuracy)} | ${best?.epoch ?? '-'} | ${percent(best?.valAccuracy)} | ${percent(h.at(-1)?.testAccuracy)} | ${thresholded === null ? '-' : percent(thresholded)} | ${kept(summary)} | ${secondsPerEpoch(summary).toFixed(1)} |`;
+        return `| ${label} | ${percent(best?.testAccuracy)} | ${best?.epoch ?? '-'} | ${percent(best?.valAccuracy)} | ${percent(h.at(-1)?.testAccuracy)} | ${thresholded === null ? '-' : percent(thresholded)} | ${kept(summary)} | ${secondsPerEpoch(summary).toFixed(1)} |`;
       }),
       '',
       ...(r.mnistPlot ? ['![MNIST test accuracy per epoch](beyond-mnist-test-accuracy.svg)', ''] : []),
@@ -310,7 +338,7 @@ function beyondReport(r: {
       '',
       `| configuration | ${at.map((e) => `test acc. epoch ${e}`).join(' | ')} | best test acc. (epoch) | connections kept | s/epoch | backend |`,
       `|---|${at.map(() => '---|').join('')}---|---|---|---|`,
-      ...cifar.map(({ config, summary }) => `| ${config.label} | ${summary ? cells(summary) : `${at.map(() => 'not run yet').join(' | ')} | - | - | - | -`} |`),
+      ...cifar.map(({ config, summary, unfinished }) => `| ${config.label}${unfinished === null ? '' : ` (unfinished: ${unfinished} of ${r.epochs} epochs)`} | ${summary ? cells(summary) : `${at.map(() => 'not run yet').join(' | ')} | - | - | - | -`} |`),
       ...r.compared.map((c) => `| ${c.label} | ${c.summary ? cells(c.summary) : [`not finished (${c.epochsDone} of ${r.epochs} epochs in ${c.dir})`, ...at.slice(1).map(() => '-'), '-', '-', '-', '-'].join(' | ')} |`),
       '',
       '"best test acc." is the highest per-epoch test accuracy, for reading the curves only: with no validation split it is not a model-selection result.',

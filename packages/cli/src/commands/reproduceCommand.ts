@@ -34,6 +34,7 @@ export const reproduceCommand = defineCommand({
     report: { type: 'string', value: 'DIR', help: 'report directory: mnist.md (one section per table and budget), cifar10*.md,\nthe JSON lines and SVG plots', default: 'docs/results' },
     only: { type: 'string', value: 'LIST', help: 'comma-separated configurations (see the report; mnist paper table:\ngs-k2,gs-k8,ps-k8,learned; variants: gs-k8,gs-k8-zero,gs-k8-layer,gs-k8-global;\nbeyond: mnist-gs-k8,mnist-learned,mnist-edge-popup,mnist-supermask,conv6-edge-popup)' },
     'train-subset': { type: 'string', value: 'N', help: 'mnist, cifar10 paper: train on the first N training examples only (quick checks)' },
+    'report-only': { type: 'boolean', help: 'beyond: train nothing, write the report from the runs as they are\n(unfinished ones as far as they got)' },
     resume: { type: 'boolean', help: 'accepted for compatibility: unfinished runs always continue, finished ones are kept' },
     ...RUNTIME_FLAGS,
   },
@@ -89,12 +90,14 @@ checkpoint, and leaves the report as it is when nothing was trained.`,
           only: values.only,
           trainSubset: values['train-subset'],
           cifar10Runs: values['cifar10-runs'],
+          reportOnly: Boolean(values['report-only']),
           quiet: Boolean(values.quiet),
         },
         runtime,
       );
     }
-    if (values['cifar10-runs'] !== undefined) throw new CliError("--cifar10-runs: for 'reproduce beyond' only");
+    const beyondOnly = (['cifar10-runs', 'report-only'] as const).filter((f) => values[f] !== undefined);
+    if (beyondOnly.length) throw new CliError(`--${beyondOnly.join(', --')}: for 'reproduce beyond' only`);
     if (positionals[0] !== 'mnist') {
       throw new CliError(`expected a dataset: 'reproduce mnist', 'reproduce cifar10' or 'reproduce beyond' (got ${positionals[0] === undefined ? 'none' : `'${positionals[0]}'`})`);
     }
