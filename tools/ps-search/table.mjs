@@ -23,7 +23,8 @@ for (const line of list.split('\n')) {
   const dir = join(root, 'runs/ps-search', name);
   const metrics = join(dir, 'metrics.jsonl');
   if (!existsSync(metrics)) {
-    rows.push(`| ${name} | \`${flags.join(' ')}\` | not run yet | | | | | |`);
+    const state = existsSync(join(dir, 'failed')) ? 'failed' : existsSync(join(dir, 'config.json')) ? 'running (no epoch yet)' : 'not run yet';
+    rows.push(`| ${name} | \`${flags.join(' ')}\` | ${state} | | | | | |`);
     continue;
   }
   const history = readFileSync(metrics, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
