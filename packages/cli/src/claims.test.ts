@@ -1,10 +1,10 @@
-import { existsSync, openSync, readSync, closeSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkpointHeader, checksums, cli } from './faults.test-helpers';
+import { checkpointHeader, checksums, cli, smallCifar10 } from './faults.test-helpers';
 
 // What the CLI claims to do, shown through the built CLI in child processes (run once: tools/vitest/backendIndependent.ts).
 const nativeBackend = process.env.SM_TENSORFLOW_AVAILABLE === '1' ? 'tensorflow' : 'wasm';
@@ -111,17 +111,7 @@ describe('CIFAR-10 through the CLI', () => {
   it('a CONV-2 slot machine (GS, K=8) learns from the official binaries: above chance after 2 epochs', () => {
     expect(existsSync(join(cifarDir, 'data_batch_1.bin')), `${cifarDir}: the official CIFAR-10 binaries (CI keeps shared/ beside the clone)`).toBe(true);
     // the first 600 records of each training batch and 1000 test records, in the official layout
-    const dir = join(root, 'cifar-small');
-    mkdirSync(dir);
-    const head = (file: string, records: number) => {
-      const buffer = Buffer.alloc(records * 3073);
-      const fd = openSync(join(cifarDir, file), 'r');
-      readSync(fd, buffer, 0, buffer.length, 0);
-      closeSync(fd);
-      writeFileSync(join(dir, file), buffer);
-    };
-    for (let i = 1; i <= 5; i++) head(`data_batch_${i}.bin`, 600);
-    head('test_batch.bin', 1000);
+    const dir = smallCifar10(join(root, 'cifar-small'), { batchOne: 600, otherBatches: 600, test: 1000 });
     const out = join(root, 'conv2');
     const r = cli(['train', '--arch', 'conv-2', '--data-dir', dir, '--k', '8', '--epochs', '2', '--out', out], { backend: nativeBackend });
     expect(r.status, r.all).toBe(0);

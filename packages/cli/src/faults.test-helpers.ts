@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -39,4 +39,29 @@ export function checkpointHeader(path: string): { header: Record<string, { data_
   const length = Number(bytes.readBigUInt64LE(0));
   const header = JSON.parse(bytes.subarray(8, 8 + length).toString('utf8'));
   return { header, dataStart: 8 + length, state: JSON.parse(header.__metadata__['slot-machines']) };
+}
+
+/** The official CIFAR-10 binaries: CI keeps a copy of shared/ beside the clone (never copied into the repo). */
+export const CIFAR10_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'shared', 'datasets', 'cifar-10-batches-bin');
+
+/**
+ * A small CIFAR-10 directory in the official layout at `dir`: the first `batchOne` records of
+ * data_batch_1, the first `otherBatches` of data_batch_2..5 and the first `test` of test_batch.
+ */
+export function smallCifar10(dir: string, records: { batchOne: number; otherBatches: number; test: number }): string {
+  mkdirSync(dir, { recursive: true });
+  const head = (file: string, count: number) => {
+    const buffer = Buffer.alloc(count * 3073);
+    const fd = openSync(join(CIFAR10_DIR, file), 'r');
+    try {
+      readSync(fd, buffer, 0, buffer.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+    writeFileSync(join(dir, file), buffer);
+  };
+  head('data_batch_1.bin', records.batchOne);
+  for (let i = 2; i <= 5; i++) head(`data_batch_${i}.bin`, records.otherBatches);
+  head('test_batch.bin', records.test);
+  return dir;
 }

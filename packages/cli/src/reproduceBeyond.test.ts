@@ -1,18 +1,17 @@
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TRAIN_FLAGS, specFromFlags } from './commands/trainCommand';
-import { checksums, cli } from './faults.test-helpers';
+import { checksums, cli, smallCifar10 } from './faults.test-helpers';
 import { parseFlags } from './parseFlags';
 
 // `reproduce beyond` through the built CLI in child processes (run once: tools/vitest/backendIndependent.ts).
 const backend = process.env.SM_TENSORFLOW_AVAILABLE === '1' ? 'tensorflow' : 'wasm';
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const cifarDir = join(repo, '..', 'shared', 'datasets', 'cifar-10-batches-bin');
-const RECORD = 3073;
 
 let root = '';
 beforeAll(async () => {
@@ -88,18 +87,7 @@ describe('reproduce beyond', () => {
   });
 
   it('CONV-6 edge-popup under the subset protocol, beside the reproduce cifar10 runs it checks and never writes', () => {
-    const data = join(root, 'cifar-small');
-    mkdirSync(data);
-    const head = (file: string, records: number) => {
-      const buffer = Buffer.alloc(records * RECORD);
-      const fd = openSync(join(cifarDir, file), 'r');
-      readSync(fd, buffer, 0, buffer.length, 0);
-      closeSync(fd);
-      writeFileSync(join(data, file), buffer);
-    };
-    head('data_batch_1.bin', 128);
-    for (let i = 2; i <= 5; i++) head(`data_batch_${i}.bin`, 16);
-    head('test_batch.bin', 100);
+    const data = smallCifar10(join(root, 'cifar-small'), { batchOne: 128, otherBatches: 16, test: 100 });
     const out = join(root, 'cifar');
     const compared = join(out, 'cifar10-runs');
     const args = ['reproduce', 'beyond', '--only', 'conv6-edge-popup', '--epochs', '1', '--data-dir', data, '--cifar10-runs', compared, '--out', join(out, 'runs'), '--report', join(out, 'report')];

@@ -1,34 +1,19 @@
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checksums, cli } from './faults.test-helpers';
+import { checksums, cli, smallCifar10 } from './faults.test-helpers';
 
 // `reproduce cifar10` through the built CLI in child processes (run once: tools/vitest/backendIndependent.ts),
 // on a small copy of the official binaries in their layout: data_batch_1 of 256 records.
 const backend = process.env.SM_TENSORFLOW_AVAILABLE === '1' ? 'tensorflow' : 'wasm';
-const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const cifarDir = join(repo, '..', 'shared', 'datasets', 'cifar-10-batches-bin');
-const RECORD = 3073;
 
 let root = '';
 let data = '';
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'sm-repro-cifar-'));
-  data = join(root, 'cifar-small');
-  mkdirSync(data);
-  const head = (file: string, records: number) => {
-    const buffer = Buffer.alloc(records * RECORD);
-    const fd = openSync(join(cifarDir, file), 'r');
-    readSync(fd, buffer, 0, buffer.length, 0);
-    closeSync(fd);
-    writeFileSync(join(data, file), buffer);
-  };
-  head('data_batch_1.bin', 256);
-  for (let i = 2; i <= 5; i++) head(`data_batch_${i}.bin`, 64);
-  head('test_batch.bin', 200);
+  data = smallCifar10(join(root, 'cifar-small'), { batchOne: 256, otherBatches: 64, test: 200 });
 });
 
 const jsonLines = (path: string) => readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number | null>);
