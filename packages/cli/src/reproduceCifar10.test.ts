@@ -26,7 +26,8 @@ describe('reproduce cifar10 --protocol subset', () => {
     expect(first.status, first.all).toBe(0);
     const config = JSON.parse(readFileSync(join(out, 'runs', 'conv2-gs-k8', 'config.json'), 'utf8')) as Record<string, unknown>;
     // data_batch_1's 256 records are the first 256 training rows: the subset is that file, in file order
-    expect(config).toMatchObject({ architecture: 'conv-2', k: 8, strategy: 'greedy', trainSubset: 256, validationFraction: 0, epochs: 2, augment: 'crop-flip' });
+    // CONV-x draws from Glorot uniform (docs/decisions.md): the paper's U(-σ, σ) leaves CONV-6 at chance
+    expect(config).toMatchObject({ architecture: 'conv-2', k: 8, strategy: 'greedy', trainSubset: 256, validationFraction: 0, epochs: 2, augment: 'crop-flip', init: 'glorot-uniform' });
     const metrics = jsonLines(join(out, 'report', 'cifar10', 'conv2-gs-k8.jsonl'));
     expect(metrics).toHaveLength(2);
     for (const m of metrics) {

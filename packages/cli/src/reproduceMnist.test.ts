@@ -63,9 +63,9 @@ describe('reproduce mnist --seeds', () => {
     expect(row, report).not.toBeNull();
     // the mean is the two seeds' mean (each rounded to 0.01%)
     expect(Math.abs(pct(row![3]!) - (pct(row![1]!) + pct(row![2]!)) / 2)).toBeLessThanOrEqual(0.011);
-    // the configurations left out are rows saying so; PS points to its recipe search
+    // the configurations left out are rows saying so; PS's label names its recipe
     expect(report).toMatch(/\| GS K=2 \| 97\.0 \| not in this command \(--only\) \|/);
-    expect(report).toMatch(/\| PS K=8 \| 98\.0 \| PS's recipe search is in progress, see \[ps-findings\.md\]\(ps-findings\.md\) \|/);
+    expect(report).toMatch(/\| PS K=8, temperature 1 → 1e-4 \(departs from the paper, see \[ps-findings\.md\]\(ps-findings\.md\)\) \| 98\.0 \| not in this command \(--only\) \|/);
     for (const seed of [0, 1]) expect(jsonLines(join(out, 'report', 'mnist', 'e3-subset1280', `gs-k8-seed${seed}.jsonl`))).toHaveLength(3);
     expect(existsSync(join(out, 'report', 'mnist-paper-e3-subset1280.svg'))).toBe(true);
 
@@ -120,6 +120,8 @@ describe('reproduce mnist --table finetune', () => {
     refused(['--table', 'finetune', '--epochs', '10', '--from-epochs', '5,20'], /--from-epochs: epoch 20 is beyond the source run's 10 epochs/);
     refused(['--table', 'finetune', '--from-epochs', '10,5'], /--from-epochs: expected increasing epochs/);
     refused(['--table', 'finetune', '--only', 'learned'], /--only: the finetune table runs as a whole/);
+    refused(['--report-only'], /--report-only: for 'reproduce beyond' and 'reproduce cifar10' only/);
+    refused(['--cifar10-runs', out], /--cifar10-runs: for 'reproduce beyond' only/);
     refused(['--table', 'variants', '--only', 'ps-k8'], /--only: unknown configuration ps-k8 for --table variants; expected some of gs-k8, gs-k8-zero, gs-k8-layer, gs-k8-global/);
     expect(existsSync(out)).toBe(false);
     const cifar = cli(['reproduce', 'cifar10', '--table', 'variants', '--data-dir', out], { backend });

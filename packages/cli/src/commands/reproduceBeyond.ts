@@ -33,17 +33,23 @@ interface BeyondConfig {
   readonly flags: readonly string[];
   /** Whose recipe the flags are. */
   readonly recipe: string;
+  /**
+   * What the method's own paper reports for this network (its full protocol), as the Slot
+   * Machines paper's Table 2 quotes it, or '-' where it reports none.
+   */
+  readonly reported: string;
 }
 
 export const BEYOND_TABLE: readonly BeyondConfig[] = [
-  { key: 'mnist-gs-k8', label: 'GS K=8 (slot machine)', setup: 'mnist', flags: ['--k', '8'], recipe: 'Slot Machines: lr 0.2, L2 1e-4, batch 128, cosine with warm restarts at 25 and 75' },
-  { key: 'mnist-learned', label: 'Learned weights', setup: 'mnist', flags: ['--flavour', 'learned'], recipe: 'Slot Machines\' baseline: lr 0.01, L2 1e-4, batch 128, cosine with warm restarts at 25 and 75' },
+  { key: 'mnist-gs-k8', label: 'GS K=8 (slot machine)', setup: 'mnist', flags: ['--k', '8'], recipe: 'Slot Machines: lr 0.2, L2 1e-4, batch 128, cosine with warm restarts at 25 and 75', reported: '98.2' },
+  { key: 'mnist-learned', label: 'Learned weights', setup: 'mnist', flags: ['--flavour', 'learned'], recipe: 'Slot Machines\' baseline: lr 0.01, L2 1e-4, batch 128, cosine with warm restarts at 25 and 75', reported: '-' },
   {
     key: 'mnist-edge-popup',
     label: 'edge-popup, keep 0.5',
     setup: 'mnist',
     flags: ['--strategy', 'edge-popup', '--keep-fraction', '0.5', '--schedule', 'cosine'],
     recipe: "edge-popup's fc_usc_unsigned.yml: signed Kaiming constant weights, lr 0.1, cosine over the run, momentum 0.9, L2 1e-4, batch 128",
+    reported: '-',
   },
   {
     key: 'mnist-supermask',
@@ -51,6 +57,7 @@ export const BEYOND_TABLE: readonly BeyondConfig[] = [
     setup: 'mnist',
     flags: ['--strategy', 'supermask', '--batch-size', '250', '--schedule', 'constant'],
     recipe: "the supermask authors' train_supermask.py command: Glorot normal weights, masks from 0, SGD lr 100, momentum 0.9, no L2, batch 250, constant rate",
+    reported: '98.0',
   },
   {
     key: 'conv6-edge-popup',
@@ -58,6 +65,7 @@ export const BEYOND_TABLE: readonly BeyondConfig[] = [
     setup: 'cifar10-subset',
     flags: ['--arch', 'conv-6', '--strategy', 'edge-popup', '--keep-fraction', '0.5', '--schedule', 'cosine'],
     recipe: "edge-popup's conv6_usc_unsigned.yml: signed Kaiming constant weights, lr 0.1, cosine over the run, momentum 0.9, L2 1e-4, batch 128",
+    reported: '88.1',
   },
 ];
 
@@ -66,8 +74,8 @@ export const BEYOND_TABLE: readonly BeyondConfig[] = [
  * trained or written here; their config.json must be what these flags resolve to under the subset protocol.
  */
 const CIFAR10_COMPARED = [
-  { key: 'conv6-gs-k8', label: 'CONV-6 GS K=8 (reproduce cifar10)', flags: ['--arch', 'conv-6', '--k', '8'] },
-  { key: 'conv6-learned', label: 'CONV-6 learned weights (reproduce cifar10)', flags: ['--arch', 'conv-6', '--flavour', 'learned'] },
+  { key: 'conv6-gs-k8', label: 'CONV-6 GS K=8 (reproduce cifar10)', reported: '88.4', flags: ['--arch', 'conv-6', '--k', '8', '--init', 'glorot-uniform'] },
+  { key: 'conv6-learned', label: 'CONV-6 learned weights (reproduce cifar10)', reported: '-', flags: ['--arch', 'conv-6', '--flavour', 'learned', '--init', 'glorot-uniform'] },
 ] as const;
 
 /** Records in `dir`/data_batch_1.bin (10,000 in the official files): the subset protocol trains on exactly those. */
@@ -109,6 +117,7 @@ interface Row {
 interface ComparedRow {
   readonly key: string;
   readonly label: string;
+  readonly reported: string;
   readonly dir: string;
   /** Null while that run has not finished (or was never started). */
   readonly summary: RunSummary | null;
@@ -151,9 +160,9 @@ export async function reproduceBeyond(
   const states = await Promise.all(rows.map(({ spec, dir }) => runDirectoryState(spec, dir)));
   // the compared CONV-6 runs must be the subset protocol's at these epochs and seed, or they are refused
   const comparedSpecs = cifar
-    ? CIFAR10_COMPARED.map(({ key, label, flags }) => {
+    ? CIFAR10_COMPARED.map(({ key, label, reported, flags }) => {
         const argv = [...flags, '--data-dir', o.dataDir!, '--train-subset', String(subsetRows), '--validation', '0', '--epochs', String(epochs), '--seed', String(seed)];
-        return { key, label, dir: join(cifarRuns, key), spec: specFromFlags(parseFlags(argv, TRAIN_FLAGS).values) };
+        return { key, label, reported, dir: join(cifarRuns, key), spec: specFromFlags(parseFlags(argv, TRAIN_FLAGS).values) };
       })
     : [];
   const comparedStates = await Promise.all(comparedSpecs.map(({ spec, dir }) => runDirectoryState(spec, dir)));
@@ -165,11 +174,11 @@ export async function reproduceBeyond(
 
   const readCompared = async (): Promise<ComparedRow[]> =>
     Promise.all(
-      comparedSpecs.map(async ({ key, label, dir }, i) => {
+      comparedSpecs.map(async ({ key, label, reported, dir }, i) => {
         const finished = comparedStates[i] === 'finished';
         const metrics = join(dir, 'metrics.jsonl');
         const epochsDone = existsSync(metrics) ? (await readFile(metrics, 'utf8')).split('\n').filter(Boolean).length : 0;
-        return { key, label, dir, summary: finished ? await readFinishedRun(dir, backend) : null, epochsDone };
+        return { key, label, reported, dir, summary: finished ? await readFinishedRun(dir, backend) : null, epochsDone };
       }),
     );
   const plotted = (setup: BeyondConfig['setup'], compared: readonly ComparedRow[]) =>
@@ -306,14 +315,14 @@ function beyondReport(r: {
       'Protocol of `reproduce mnist`: 15% of the training set held out for validation (seed 0), test accuracy at the epoch of best validation accuracy; inputs standardised. ' +
         'Slot machines and edge-popup are tested on their selected network; the supermask on one mask sampled from sigmoid(m) per evaluation (the authors\' evaluation), and, in its own column, on the thresholded mask sigmoid(m) > 0.5.',
       '',
-      '| configuration | test acc. at best val. epoch | best val. epoch | val. acc. | test acc. last epoch | thresholded mask, last epoch | connections kept | s/epoch |',
-      '|---|---|---|---|---|---|---|---|',
+      '| configuration | reported | test acc. at best val. epoch | best val. epoch | val. acc. | test acc. last epoch | thresholded mask, last epoch | connections kept | s/epoch |',
+      '|---|---|---|---|---|---|---|---|---|',
       ...mnist.map(({ config, summary, thresholded, unfinished }) => {
-        if (!summary) return `| ${config.label} | not run yet | - | - | - | - | - | - |`;
+        if (!summary) return `| ${config.label} | ${config.reported} | not run yet | - | - | - | - | - | - |`;
         const label = `${config.label}${unfinished === null ? '' : ` (unfinished: ${unfinished} of ${r.epochs} epochs)`}`;
         const best = summary.result.best;
         const h = summary.result.history;
-        return `| ${label} | ${percent(best?.testAccuracy)} | ${best?.epoch ?? '-'} | ${percent(best?.valAccuracy)} | ${percent(h.at(-1)?.testAccuracy)} | ${thresholded === null ? '-' : percent(thresholded)} | ${kept(summary)} | ${secondsPerEpoch(summary).toFixed(1)} |`;
+        return `| ${label} | ${config.reported} | ${percent(best?.testAccuracy)} | ${best?.epoch ?? '-'} | ${percent(best?.valAccuracy)} | ${percent(h.at(-1)?.testAccuracy)} | ${thresholded === null ? '-' : percent(thresholded)} | ${kept(summary)} | ${secondsPerEpoch(summary).toFixed(1)} |`;
       }),
       '',
       ...(r.mnistPlot ? ['![MNIST test accuracy per epoch](beyond-mnist-test-accuracy.svg)', ''] : []),
@@ -336,10 +345,10 @@ function beyondReport(r: {
       `Protocol of \`reproduce cifar10 --protocol subset\`: trains on exactly the ${(cifar[0]!.spec.trainSubset ?? 0).toLocaleString('en')} images of data_batch_1 (no validation split, no early stopping), tests on test_batch after every epoch; 4-pixel padded random crop + horizontal flip, per-channel standardisation, dropout 0.5 before fc1 and fc2, 'same' padding. ` +
         `The GS K=8 and learned-weights rows are the runs of that command in \`${r.cifarRuns}\` (read, never trained here; their configuration checked to be this protocol's at ${r.epochs} epochs, seed ${r.seed}).`,
       '',
-      `| configuration | ${at.map((e) => `test acc. epoch ${e}`).join(' | ')} | best test acc. (epoch) | connections kept | s/epoch | backend |`,
-      `|---|${at.map(() => '---|').join('')}---|---|---|---|`,
-      ...cifar.map(({ config, summary, unfinished }) => `| ${config.label}${unfinished === null ? '' : ` (unfinished: ${unfinished} of ${r.epochs} epochs)`} | ${summary ? cells(summary) : `${at.map(() => 'not run yet').join(' | ')} | - | - | - | -`} |`),
-      ...r.compared.map((c) => `| ${c.label} | ${c.summary ? cells(c.summary) : [`not finished (${c.epochsDone} of ${r.epochs} epochs in ${c.dir})`, ...at.slice(1).map(() => '-'), '-', '-', '-', '-'].join(' | ')} |`),
+      `| configuration | reported | ${at.map((e) => `test acc. epoch ${e}`).join(' | ')} | best test acc. (epoch) | connections kept | s/epoch | backend |`,
+      `|---|---|${at.map(() => '---|').join('')}---|---|---|---|`,
+      ...cifar.map(({ config, summary, unfinished }) => `| ${config.label}${unfinished === null ? '' : ` (unfinished: ${unfinished} of ${r.epochs} epochs)`} | ${config.reported} | ${summary ? cells(summary) : `${at.map(() => 'not run yet').join(' | ')} | - | - | - | -`} |`),
+      ...r.compared.map((c) => `| ${c.label} | ${c.reported} | ${c.summary ? cells(c.summary) : [`not finished (${c.epochsDone} of ${r.epochs} epochs in ${c.dir})`, ...at.slice(1).map(() => '-'), '-', '-', '-', '-'].join(' | ')} |`),
       '',
       '"best test acc." is the highest per-epoch test accuracy, for reading the curves only: with no validation split it is not a model-selection result.',
       '',
@@ -352,6 +361,8 @@ function beyondReport(r: {
     );
   }
   lines.push(
+    `"reported" is what the method's own paper reports for that network under its full protocol (the whole training set, hundreds of epochs), as the Slot Machines paper's Table 2 quotes it (edge-popup: Ramanujan et al. 2020; supermask: Zhou et al. 2019, the row Table 2 labels "SNIP (Zhou et al., 2019)"); "-" where none is reported. It is for orientation only: these runs are ${r.epochs} epoch${r.epochs === 1 ? '' : 's'}${cifar.length ? ' (CIFAR-10: data_batch_1 only)' : ''}.`,
+    '',
     `Raw per-epoch metrics (losses, accuracies, learning rate, share of selections changed, sparsity, seconds) are in \`beyond/<configuration>.jsonl\`, one JSON object per epoch. What the numbers say and how they compare with the two papers: [beyond-findings.md](beyond-findings.md).`,
     '',
   );

@@ -9,7 +9,7 @@ import type { EpochMetrics } from '@slot-machines/trainer';
 import { runTraining, type RunSummary } from '../runTraining';
 import { resolveRunSpec, type RunSpec } from '../runSpec';
 import { percent } from '../table';
-import { machineLine, parseSeeds, readFinishedRun, runDirectoryState, sampledAccuracy } from './reproduceRuns';
+import { machineLine, parseSeeds, readFinishedRun, runDirectoryState, sampledAccuracy, type ReproduceConfig } from './reproduceRuns';
 
 /**
  * The two CIFAR-10 protocols of `reproduce cifar10`:
@@ -22,33 +22,44 @@ import { machineLine, parseSeeds, readFinishedRun, runDirectoryState, sampledAcc
 export const CIFAR10_PROTOCOLS = ['subset', 'paper'] as const;
 export type Cifar10Protocol = (typeof CIFAR10_PROTOCOLS)[number];
 
-interface Cifar10Config {
-  readonly key: string;
-  readonly label: string;
-  /** What the paper reports for this network and method (its full protocol), or '-'. */
-  readonly paper: string;
-  readonly given: Partial<Record<keyof RunSpec, unknown>>;
+interface Cifar10Config extends ReproduceConfig {
+  /**
+   * A comparison row that runs only when --only names it; without --only it is reported if its run
+   * directory exists (finished, or as far as it got) and never trained or resumed.
+   */
+  readonly optional?: true;
 }
 
+/**
+ * CONV-x draws options (and learned weights) from Glorot uniform, the scheme section 4.1 names and
+ * the authors' code uses; the bound it writes out, U(-σ, σ) with σ Glorot normal's standard
+ * deviation (`paper`), leaves CONV-6 at chance (docs/decisions.md, docs/results/cifar10-findings.md).
+ */
+const GLOROT = { init: 'glorot-uniform' } as const;
+const PAPER_INIT = { init: 'paper' } as const;
+
 const SUBSET_TABLE: readonly Cifar10Config[] = [
-  { key: 'conv2-gs-k8', label: 'CONV-2 GS K=8', paper: '78.2', given: { architecture: 'conv-2', strategy: 'greedy', k: 8 } },
-  { key: 'conv4-gs-k8', label: 'CONV-4 GS K=8', paper: '86.3', given: { architecture: 'conv-4', strategy: 'greedy', k: 8 } },
-  { key: 'conv6-gs-k8', label: 'CONV-6 GS K=8', paper: '88.4', given: { architecture: 'conv-6', strategy: 'greedy', k: 8 } },
-  { key: 'conv6-gs-k8-valid', label: 'CONV-6 GS K=8, valid padding', paper: '88.4', given: { architecture: 'conv-6', strategy: 'greedy', k: 8, padding: 'valid' } },
-  { key: 'conv6-learned', label: 'CONV-6 learned weights', paper: '-', given: { architecture: 'conv-6', flavour: 'learned' } },
+  { key: 'conv2-gs-k8', label: 'CONV-2 GS K=8', paper: '78.2', given: { architecture: 'conv-2', strategy: 'greedy', k: 8, ...GLOROT } },
+  { key: 'conv4-gs-k8', label: 'CONV-4 GS K=8', paper: '86.3', given: { architecture: 'conv-4', strategy: 'greedy', k: 8, ...GLOROT } },
+  { key: 'conv6-gs-k8', label: 'CONV-6 GS K=8', paper: '88.4', given: { architecture: 'conv-6', strategy: 'greedy', k: 8, ...GLOROT } },
+  { key: 'conv6-gs-k8-valid', label: 'CONV-6 GS K=8, valid padding', paper: '88.4', given: { architecture: 'conv-6', strategy: 'greedy', k: 8, padding: 'valid', ...GLOROT } },
+  { key: 'conv6-learned', label: 'CONV-6 learned weights', paper: '-', given: { architecture: 'conv-6', flavour: 'learned', ...GLOROT } },
+  { key: 'conv2-gs-k8-paper-init', label: 'CONV-2 GS K=8, `paper` init U(-σ, σ)', paper: '78.2', given: { architecture: 'conv-2', strategy: 'greedy', k: 8, ...PAPER_INIT }, optional: true },
+  { key: 'conv4-gs-k8-paper-init', label: 'CONV-4 GS K=8, `paper` init U(-σ, σ)', paper: '86.3', given: { architecture: 'conv-4', strategy: 'greedy', k: 8, ...PAPER_INIT }, optional: true },
+  { key: 'conv6-gs-k8-paper-init', label: 'CONV-6 GS K=8, `paper` init U(-σ, σ)', paper: '88.4', given: { architecture: 'conv-6', strategy: 'greedy', k: 8, ...PAPER_INIT }, optional: true },
 ];
 
 const PAPER_TABLE: readonly Cifar10Config[] = [
-  { key: 'conv2-gs-k8', label: 'CONV-2 GS K=8', paper: '78.2', given: { architecture: 'conv-2', strategy: 'greedy', k: 8 } },
-  { key: 'conv2-ps-k8', label: 'CONV-2 PS K=8', paper: '71.7', given: { architecture: 'conv-2', strategy: 'probabilistic', k: 8 } },
-  { key: 'conv2-learned', label: 'CONV-2 learned weights', paper: '-', given: { architecture: 'conv-2', flavour: 'learned' } },
-  { key: 'conv4-gs-k8', label: 'CONV-4 GS K=8', paper: '86.3', given: { architecture: 'conv-4', strategy: 'greedy', k: 8 } },
-  { key: 'conv4-ps-k8', label: 'CONV-4 PS K=8', paper: '80.2', given: { architecture: 'conv-4', strategy: 'probabilistic', k: 8 } },
-  { key: 'conv4-learned', label: 'CONV-4 learned weights', paper: '-', given: { architecture: 'conv-4', flavour: 'learned' } },
-  { key: 'conv6-gs-k2', label: 'CONV-6 GS K=2', paper: '85.1', given: { architecture: 'conv-6', strategy: 'greedy', k: 2 } },
-  { key: 'conv6-gs-k8', label: 'CONV-6 GS K=8', paper: '88.4', given: { architecture: 'conv-6', strategy: 'greedy', k: 8 } },
-  { key: 'conv6-ps-k8', label: 'CONV-6 PS K=8', paper: '81.7', given: { architecture: 'conv-6', strategy: 'probabilistic', k: 8 } },
-  { key: 'conv6-learned', label: 'CONV-6 learned weights', paper: '-', given: { architecture: 'conv-6', flavour: 'learned' } },
+  { key: 'conv2-gs-k8', label: 'CONV-2 GS K=8', paper: '78.2', given: { architecture: 'conv-2', strategy: 'greedy', k: 8, ...GLOROT } },
+  { key: 'conv2-ps-k8', label: 'CONV-2 PS K=8', paper: '71.7', given: { architecture: 'conv-2', strategy: 'probabilistic', k: 8, ...GLOROT } },
+  { key: 'conv2-learned', label: 'CONV-2 learned weights', paper: '-', given: { architecture: 'conv-2', flavour: 'learned', ...GLOROT } },
+  { key: 'conv4-gs-k8', label: 'CONV-4 GS K=8', paper: '86.3', given: { architecture: 'conv-4', strategy: 'greedy', k: 8, ...GLOROT } },
+  { key: 'conv4-ps-k8', label: 'CONV-4 PS K=8', paper: '80.2', given: { architecture: 'conv-4', strategy: 'probabilistic', k: 8, ...GLOROT } },
+  { key: 'conv4-learned', label: 'CONV-4 learned weights', paper: '-', given: { architecture: 'conv-4', flavour: 'learned', ...GLOROT } },
+  { key: 'conv6-gs-k2', label: 'CONV-6 GS K=2', paper: '85.1', given: { architecture: 'conv-6', strategy: 'greedy', k: 2, ...GLOROT } },
+  { key: 'conv6-gs-k8', label: 'CONV-6 GS K=8', paper: '88.4', given: { architecture: 'conv-6', strategy: 'greedy', k: 8, ...GLOROT } },
+  { key: 'conv6-ps-k8', label: 'CONV-6 PS K=8', paper: '81.7', given: { architecture: 'conv-6', strategy: 'probabilistic', k: 8, ...GLOROT } },
+  { key: 'conv6-learned', label: 'CONV-6 learned weights', paper: '-', given: { architecture: 'conv-6', flavour: 'learned', ...GLOROT } },
 ];
 
 /** Rows of the official data_batch_1: the subset protocol trains on exactly that file's images. */
@@ -103,10 +114,13 @@ export async function reproduceCifar10(
     );
   }
   if (protocol === 'subset' && o.trainSubset !== undefined) throw new CliError('--train-subset: the subset protocol trains on exactly data_batch_1 (10,000 images); drop it or pass --protocol paper');
-  const only = o.only ? o.only.split(',') : table.map((c) => c.key);
+  const out = o.out ?? join('runs', `reproduce-cifar10-${protocol}`);
+  const dirOf = (key: string, seed: number) => join(out, seeds.length > 1 || protocol === 'paper' ? `${key}-seed${seed}` : key);
+  const named = o.only ? o.only.split(',') : [];
+  // without --only: every main row, and each comparison row that has a run directory to report
+  const only = o.only ? named : table.filter((c) => !c.optional || seeds.some((seed) => existsSync(dirOf(c.key, seed)))).map((c) => c.key);
   const unknown = only.filter((k) => !table.some((c) => c.key === k));
   if (unknown.length) throw new CliError(`--only: unknown configuration ${unknown.join(', ')} for the ${protocol} protocol; expected some of ${table.map((c) => c.key).join(', ')}`);
-  const out = o.out ?? join('runs', `reproduce-cifar10-${protocol}`);
   const reportDir = o.report ?? join('docs', 'results');
   const name = protocol === 'subset' ? 'cifar10' : 'cifar10-paper';
   const data = { kind: 'directory', path: resolve(o.dataDir) } as const;
@@ -124,7 +138,7 @@ export async function reproduceCifar10(
           ...(protocol === 'subset' ? { trainSubset: subsetRows, validationFraction: 0 } : { trainSubset: o.trainSubset }),
           ...config.given,
         });
-        return { config, seed, spec, dir: join(out, seeds.length > 1 || protocol === 'paper' ? `${config.key}-seed${seed}` : config.key) };
+        return { config, seed, spec, dir: dirOf(config.key, seed) };
       }),
     );
   // every run directory is checked before anything trains: a refusal leaves everything as it was
@@ -149,7 +163,8 @@ export async function reproduceCifar10(
   };
   let trained = 0;
   for (const [i, run] of runs.entries()) {
-    if (o.reportOnly && states[i] !== 'finished') {
+    // --report-only, or a comparison row --only did not name: shown as far as it got, never trained
+    if ((o.reportOnly || (run.config.optional && !named.includes(run.config.key))) && states[i] !== 'finished') {
       const log = join(run.dir, 'metrics.jsonl');
       if (existsSync(log)) rows[i] = { ...rows[i]!, partial: (await readFile(log, 'utf8')).split('\n').filter(Boolean).map((line) => JSON.parse(line) as EpochMetrics) };
       continue;
@@ -208,7 +223,7 @@ function cifar10Report(r: { protocol: Cifar10Protocol; rows: readonly Row[]; bac
     `- Date of this report: ${new Date().toISOString().slice(0, 10)}; training time so far ${minutes.toFixed(0)} min (sum of the epochs' times)`,
     `- Protocol: ${r.protocol}: ${recipe}. ${r.epochs} epochs, seeds ${r.seeds.join(', ')}.`,
     '- Recipe (the paper\'s): batch 128, SGD momentum 0.9, cosine annealing with warm restarts at epochs 25 and 75; GS lr 0.2 (K <= 8) and coupled L2 1e-4, PS (softmax) lr 25 and no L2, ' +
-      "learned weights lr 0.01 and L2 1e-4; `paper` initialisation; 4-pixel padded random crop + horizontal flip; per-channel standardisation; dropout 0.5 before fc1 and fc2; no biases; 'same' padding unless the row says otherwise.",
+      "learned weights lr 0.01 and L2 1e-4; options and learned weights from Glorot uniform U(-√(6/(fan_in+fan_out)), +√(...)) (`--init glorot-uniform`: the scheme the paper names and the authors' code uses; rows marked `paper` init use the bound the paper writes out, U(-σ, σ) with σ Glorot normal's standard deviation, see docs/decisions.md); 4-pixel padded random crop + horizontal flip; per-channel standardisation; dropout 0.5 before fc1 and fc2; no biases; 'same' padding unless the row says otherwise.",
     `- The "paper" column is the paper's Table (its full protocol: 45,000 training images, 200 epochs, best of validation)${r.protocol === 'subset' ? `, shown for orientation only: the subset protocol trains on ${rowsTrained.toLocaleString('en')} images for ${r.epochs} epochs and is not expected to reach it` : ''}.`,
     '',
     '## Results',
@@ -221,8 +236,10 @@ function cifar10Report(r: { protocol: Cifar10Protocol; rows: readonly Row[]; bac
       `|---|---|${at.map(() => '---|').join('')}---|---|---|`,
       ...r.rows.map(({ config, summary, partial }) => {
         if (!summary && partial?.length) {
-          const inProgress = (e: number) => (partial.length >= e ? `${percent(partial[e - 1]!.testAccuracy)} (in progress)` : `- (${partial.length} of ${r.epochs} epochs so far)`);
-          return `| ${config.label} | ${config.paper} | ${at.map(inProgress).join(' | ')} | last: ${percent(partial.at(-1)!.testAccuracy)} (${partial.length}, in progress) | ${(partial.reduce((t, m) => t + m.seconds, 0) / partial.length).toFixed(1)} | ${Math.min(...partial.map((m) => m.seconds)).toFixed(1)} |`;
+          // a comparison row is never resumed unless --only names it: it stopped, it is not in progress
+          const state = config.optional ? 'stopped' : 'in progress';
+          const inProgress = (e: number) => (partial.length >= e ? `${percent(partial[e - 1]!.testAccuracy)} (${state})` : `- (${partial.length} of ${r.epochs} epochs${config.optional ? '' : ' so far'})`);
+          return `| ${config.label} | ${config.paper} | ${at.map(inProgress).join(' | ')} | last: ${percent(partial.at(-1)!.testAccuracy)} (${partial.length}, ${state}) | ${(partial.reduce((t, m) => t + m.seconds, 0) / partial.length).toFixed(1)} | ${Math.min(...partial.map((m) => m.seconds)).toFixed(1)} |`;
         }
         if (!summary) return `| ${config.label} | ${config.paper} | ${at.map(() => 'not run yet').join(' | ')} | - | - | - |`;
         const h = summary.result.history;

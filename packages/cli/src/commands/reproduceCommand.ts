@@ -97,8 +97,8 @@ checkpoint, and leaves the report as it is when nothing was trained.`,
         runtime,
       );
     }
-    const beyondOnly = (['cifar10-runs', 'report-only'] as const).filter((f) => values[f] !== undefined);
-    if (beyondOnly.length) throw new CliError(`--${beyondOnly.join(', --')}: for 'reproduce beyond' only`);
+    if (values['cifar10-runs'] !== undefined) throw new CliError("--cifar10-runs: for 'reproduce beyond' only");
+    if (values['report-only'] !== undefined) throw new CliError("--report-only: for 'reproduce beyond' and 'reproduce cifar10' only; 'reproduce mnist' rewrites its report after every run");
     if (positionals[0] !== 'mnist') {
       throw new CliError(`expected a dataset: 'reproduce mnist', 'reproduce cifar10' or 'reproduce beyond' (got ${positionals[0] === undefined ? 'none' : `'${positionals[0]}'`})`);
     }

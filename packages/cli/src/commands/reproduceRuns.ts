@@ -9,6 +9,16 @@ import { loadRunData } from '../loadRunData';
 import { loadRunNetwork, readRunSpec, type RunSummary } from '../runTraining';
 import type { RunSpec } from '../runSpec';
 
+/** One row of a `reproduce` table: a configuration, what the paper reports for it, and the RunSpec fields it sets. */
+export interface ReproduceConfig {
+  /** The run directory's name (with `-seed<N>` where a table has several seeds) and the JSONL's. */
+  readonly key: string;
+  readonly label: string;
+  /** What the paper reports for this configuration (its full protocol), or '-'. */
+  readonly paper: string;
+  readonly given: Partial<Record<keyof RunSpec, unknown>>;
+}
+
 /** The machine line of a report: CPU, cores, memory, OS and Node. */
 export function machineLine(): string {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
