@@ -45,10 +45,19 @@ describe('reproduce mnist --seeds', () => {
     // killed once seed 0 is in the report: that report is what a session stopping there leaves
     expect(await killWhen(args, reportPath, (r) => r.includes('1 of 2 runs finished'))).toBe(true);
     const partial = readFileSync(reportPath, 'utf8');
-    expect(partial).toMatch(/\| GS K=8 \| 98\.2 \| \d+\.\d\d% \(ep\. \d\) \| (not run yet|running \(\d\/3 epochs\)) \| \d+\.\d\d% \(1 of 2 seeds\) \|/);
+    expect(partial).toMatch(/\| GS K=8 \| 98\.2 \| \d+\.\d\d% \(ep\. \d\) \| (not run yet|unfinished \(\d\/3 epochs\)) \| \d+\.\d\d% \(1 of 2 seeds\) \|/);
     expect(partial).toMatch(/Still to do \(1 of 2\): gs-k8 seed 1( \(\d of 3 epochs done\))?\./);
     expect(existsSync(join(out, 'report', 'mnist', 'e3-subset1280', 'gs-k8-seed0.jsonl'))).toBe(true);
     const seed0 = checksums(join(out, 'runs', 'e3-subset1280', 'gs-k8-seed0'));
+    // --report-only trains nothing: the section is rewritten from the run directories as they are
+    const runsBefore = checksums(join(out, 'runs'));
+    const reportOnly = cli([...args, '--report-only'], { backend });
+    expect(reportOnly.status, reportOnly.all).toBe(0);
+    expect(checksums(join(out, 'runs'))).toEqual(runsBefore);
+    const rewritten = readFileSync(reportPath, 'utf8');
+    expect(rewritten).toContain('1 of 2 runs finished');
+    expect(rewritten).toMatch(/Still to do \(1 of 2\): gs-k8 seed 1/);
+    expect(rewritten).not.toContain('--report-only');
 
     const r = cli(args, { backend });
     expect(r.status, r.all).toBe(0);
@@ -120,7 +129,6 @@ describe('reproduce mnist --table finetune', () => {
     refused(['--table', 'finetune', '--epochs', '10', '--from-epochs', '5,20'], /--from-epochs: epoch 20 is beyond the source run's 10 epochs/);
     refused(['--table', 'finetune', '--from-epochs', '10,5'], /--from-epochs: expected increasing epochs/);
     refused(['--table', 'finetune', '--only', 'learned'], /--only: the finetune table runs as a whole/);
-    refused(['--report-only'], /--report-only: for 'reproduce beyond' and 'reproduce cifar10' only/);
     refused(['--cifar10-runs', out], /--cifar10-runs: for 'reproduce beyond' only/);
     refused(['--table', 'variants', '--only', 'ps-k8'], /--only: unknown configuration ps-k8 for --table variants; expected some of gs-k8, gs-k8-zero, gs-k8-layer, gs-k8-global/);
     expect(existsSync(out)).toBe(false);

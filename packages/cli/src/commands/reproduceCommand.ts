@@ -34,7 +34,7 @@ export const reproduceCommand = defineCommand({
     report: { type: 'string', value: 'DIR', help: 'report directory: mnist.md (one section per table and budget), cifar10*.md,\nthe JSON lines and SVG plots', default: 'docs/results' },
     only: { type: 'string', value: 'LIST', help: 'comma-separated configurations (see the report; mnist paper table:\ngs-k2,gs-k8,ps-k8,learned; variants: gs-k8,gs-k8-zero,gs-k8-layer,gs-k8-global;\nbeyond: mnist-gs-k8,mnist-learned,mnist-edge-popup,mnist-supermask,conv6-edge-popup)' },
     'train-subset': { type: 'string', value: 'N', help: 'mnist, cifar10 paper: train on the first N training examples only (quick checks)' },
-    'report-only': { type: 'boolean', help: 'beyond, cifar10: train nothing, write the report from the runs as they are\n(unfinished ones as far as they got)' },
+    'report-only': { type: 'boolean', help: 'train nothing, write the report from the runs as they are\n(unfinished ones as far as they got)' },
     resume: { type: 'boolean', help: 'accepted for compatibility: unfinished runs always continue, finished ones are kept' },
     ...RUNTIME_FLAGS,
   },
@@ -98,7 +98,6 @@ checkpoint, and leaves the report as it is when nothing was trained.`,
       );
     }
     if (values['cifar10-runs'] !== undefined) throw new CliError("--cifar10-runs: for 'reproduce beyond' only");
-    if (values['report-only'] !== undefined) throw new CliError("--report-only: for 'reproduce beyond' and 'reproduce cifar10' only; 'reproduce mnist' rewrites its report after every run");
     if (positionals[0] !== 'mnist') {
       throw new CliError(`expected a dataset: 'reproduce mnist', 'reproduce cifar10' or 'reproduce beyond' (got ${positionals[0] === undefined ? 'none' : `'${positionals[0]}'`})`);
     }
@@ -116,6 +115,7 @@ checkpoint, and leaves the report as it is when nothing was trained.`,
         only: values.only,
         trainSubset: values['train-subset'],
         quiet: Boolean(values.quiet),
+        reportOnly: Boolean(values['report-only']),
       },
       runtime,
     );

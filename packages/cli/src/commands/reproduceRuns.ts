@@ -83,5 +83,9 @@ export function parseSeeds(text: string): number[] {
 /** The short commit of the working directory's checkout (what a report names), or 'unknown (not a git checkout)'. */
 export function gitCommit(): string {
   const r = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' });
-  return r.status === 0 && r.stdout.trim() ? r.stdout.trim() : 'unknown (not a git checkout)';
+  if (r.status !== 0 || !r.stdout.trim()) return 'unknown (not a git checkout)';
+  // the code that runs differs from the commit when packages/ has uncommitted changes (the reports
+  // this command writes itself, under docs/, do not count)
+  const dirty = spawnSync('git', ['diff', '--quiet', 'HEAD', '--', 'packages'], { encoding: 'utf8' }).status === 1;
+  return `${r.stdout.trim()}${dirty ? '-dirty (uncommitted changes in packages/)' : ''}`;
 }
