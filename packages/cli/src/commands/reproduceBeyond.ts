@@ -12,7 +12,7 @@ import { parseFlags } from '../parseFlags';
 import { loadRunNetwork, runTraining, type RunSummary } from '../runTraining';
 import type { RunSpec } from '../runSpec';
 import { percent } from '../table';
-import { machineLine, readFinishedRun, runDirectoryState } from './reproduceRuns';
+import { gitCommit, machineLine, readFinishedRun, runDirectoryState } from './reproduceRuns';
 import { TRAIN_FLAGS, specFromFlags } from './trainCommand';
 
 /**
@@ -171,6 +171,8 @@ export async function reproduceBeyond(
     `slot-machines reproduce beyond --epochs ${epochs} --seed ${seed}${cifar ? ' --data-dir <cifar-10-batches-bin>' : ''}${o.only ? ` --only ${o.only}` : ''}` +
     `${o.trainSubset ? ` --train-subset ${o.trainSubset}` : ''}${ctx.backendFlag ? ` --backend ${ctx.backendFlag}` : ''}${o.reportOnly ? ' --report-only' : ''}`;
   const started = new Date();
+  // the code this process runs: read at its start, not when a report is written
+  const commit = gitCommit();
 
   const readCompared = async (): Promise<ComparedRow[]> =>
     Promise.all(
@@ -184,7 +186,7 @@ export async function reproduceBeyond(
   const plotted = (setup: BeyondConfig['setup'], compared: readonly ComparedRow[]) =>
     rows.some((r) => r.summary && r.config.setup === setup) || (setup === 'cifar10-subset' && compared.some((c) => c.summary));
   const reportInput = (compared: readonly ComparedRow[]) => ({
-    rows, compared, backend, command, epochs, seed, started, cifarRuns, mnistPlot: plotted('mnist', compared), cifarPlot: plotted('cifar10-subset', compared),
+    rows, compared, backend, command, epochs, seed, started, commit, cifarRuns, mnistPlot: plotted('mnist', compared), cifarPlot: plotted('cifar10-subset', compared),
   });
   const writeReport = async () => {
     const compared = await readCompared();
@@ -267,12 +269,6 @@ async function thresholdedAccuracy(dir: string): Promise<number> {
   }
 }
 
-/** The short commit of the working directory's checkout (`-dirty` with uncommitted changes to tracked files), or null outside git. */
-function headCommit(): string | null {
-  const r = spawnSync('git', ['describe', '--always', '--dirty', '--abbrev=7'], { encoding: 'utf8' });
-  return r.status === 0 && r.stdout.trim() ? r.stdout.trim() : null;
-}
-
 const secondsPerEpoch = (s: RunSummary): number => s.result.history.reduce((t, m) => t + m.seconds, 0) / Math.max(s.result.history.length, 1);
 /** Share of connections kept: 1 - the run's last recorded sparsity (share of connections at the zero option). */
 const kept = (s: RunSummary): string => {
@@ -288,11 +284,11 @@ function beyondReport(r: {
   epochs: number;
   seed: number;
   started: Date;
+  commit: string;
   cifarRuns: string;
   mnistPlot: boolean;
   cifarPlot: boolean;
 }): string {
-  const commit = headCommit();
   const mnist = r.rows.filter((row) => row.config.setup === 'mnist');
   const cifar = r.rows.filter((row) => row.config.setup === 'cifar10-subset');
   const minutes = r.rows.reduce((t, row) => t + (row.summary ? row.summary.result.history.reduce((u, m) => u + m.seconds, 0) : 0), 0) / 60;
@@ -304,7 +300,7 @@ function beyondReport(r: {
     '',
     `- Machine: ${machineLine()}; shared with other training runs while these ran (times are on a loaded machine)`,
     `- Backend: ${r.backend}`,
-    `- Date of this report: ${r.started.toISOString().slice(0, 10)}${commit ? `, at commit ${commit}` : ''}; training time of the rows trained here ${minutes.toFixed(0)} min (sum of the epochs' times)`,
+    `- Date of this report: ${r.started.toISOString().slice(0, 10)}, at commit ${r.commit}; training time of the rows trained here ${minutes.toFixed(0)} min (sum of the epochs' times)`,
     `- ${r.epochs} epoch${r.epochs === 1 ? '' : 's'}, seed ${r.seed}. Each method runs its own paper's recipe (flags in its command; sources in docs/decisions.md), not tuned here and never on the test set.`,
     '',
   ];
