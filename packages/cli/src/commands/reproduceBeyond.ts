@@ -1,5 +1,4 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -12,7 +11,7 @@ import { parseFlags } from '../parseFlags';
 import { loadRunNetwork, runTraining, type RunSummary } from '../runTraining';
 import type { RunSpec } from '../runSpec';
 import { percent } from '../table';
-import { gitCommit, machineLine, readFinishedRun, runDirectoryState } from './reproduceRuns';
+import { batchOneRows, gitCommit, machineLine, readFinishedRun, runDirectoryState } from './reproduceRuns';
 import { TRAIN_FLAGS, specFromFlags } from './trainCommand';
 
 /**
@@ -77,15 +76,6 @@ const CIFAR10_COMPARED = [
   { key: 'conv6-gs-k8', label: 'CONV-6 GS K=8 (reproduce cifar10)', reported: '88.4', flags: ['--arch', 'conv-6', '--k', '8', '--init', 'glorot-uniform'] },
   { key: 'conv6-learned', label: 'CONV-6 learned weights (reproduce cifar10)', reported: '-', flags: ['--arch', 'conv-6', '--flavour', 'learned', '--init', 'glorot-uniform'] },
 ] as const;
-
-/** Records in `dir`/data_batch_1.bin (10,000 in the official files): the subset protocol trains on exactly those. */
-function batchOneRows(dir: string): number {
-  const path = join(dir, 'data_batch_1.bin');
-  if (!existsSync(path)) throw new CliError(`${path}: no such file; --data-dir must be the cifar-10-batches-bin directory (data_batch_1.bin ... data_batch_5.bin, test_batch.bin)`);
-  const bytes = statSync(path).size;
-  if (bytes === 0 || bytes % 3073 !== 0) throw new CliError(`${path}: ${bytes} bytes is not a whole number of 3073-byte CIFAR-10 records`);
-  return bytes / 3073;
-}
 
 export interface ReproduceBeyondOptions {
   readonly epochs: string | undefined;

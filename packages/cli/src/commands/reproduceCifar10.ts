@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { writeFileAtomic } from '@slot-machines/trainer/node';
@@ -9,7 +9,7 @@ import type { EpochMetrics } from '@slot-machines/trainer';
 import { runTraining, type RunSummary } from '../runTraining';
 import { resolveRunSpec, type RunSpec } from '../runSpec';
 import { percent } from '../table';
-import { machineLine, parseSeeds, readFinishedRun, runDirectoryState, sampledAccuracy, type ReproduceConfig } from './reproduceRuns';
+import { batchOneRows, machineLine, parseSeeds, readFinishedRun, runDirectoryState, sampledAccuracy, type ReproduceConfig } from './reproduceRuns';
 
 /**
  * The two CIFAR-10 protocols of `reproduce cifar10`:
@@ -64,7 +64,6 @@ const PAPER_TABLE: readonly Cifar10Config[] = [
 
 /** Rows of the official data_batch_1: the subset protocol trains on exactly that file's images. */
 const SUBSET_TRAIN = 10_000;
-const CIFAR10_RECORD_BYTES = 3073;
 /** The paper protocol's training rows (50,000 less the 10% validation split). */
 const PAPER_TRAIN = 45_000;
 
@@ -192,15 +191,6 @@ export async function reproduceCifar10(
   await writeReport();
   ctx.stdout.write(`wrote ${reportPath}, ${join(reportDir, `${name}-test-accuracy.svg`)} and ${relative('.', join(reportDir, name))}/*.jsonl\n`);
   return 0;
-}
-
-/** Records in `dir`/data_batch_1.bin (10,000 in the official files). */
-function batchOneRows(dir: string): number {
-  const path = join(dir, 'data_batch_1.bin');
-  if (!existsSync(path)) throw new CliError(`${path}: no such file; --data-dir must be the cifar-10-batches-bin directory (data_batch_1.bin ... data_batch_5.bin, test_batch.bin)`);
-  const bytes = statSync(path).size;
-  if (bytes === 0 || bytes % CIFAR10_RECORD_BYTES !== 0) throw new CliError(`${path}: ${bytes} bytes is not a whole number of ${CIFAR10_RECORD_BYTES}-byte CIFAR-10 records`);
-  return bytes / CIFAR10_RECORD_BYTES;
 }
 
 const secondsPerEpoch = (s: RunSummary): number => s.result.history.reduce((t, m) => t + m.seconds, 0) / Math.max(s.result.history.length, 1);

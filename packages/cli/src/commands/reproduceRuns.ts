@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { cpus, totalmem, type as osType, release } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,17 @@ export interface ReproduceConfig {
   /** What the paper reports for this configuration (its full protocol), or '-'. */
   readonly paper: string;
   readonly given: Partial<Record<keyof RunSpec, unknown>>;
+}
+
+const CIFAR10_RECORD_BYTES = 3073;
+
+/** Records in `dir`/data_batch_1.bin (10,000 in the official files). */
+export function batchOneRows(dir: string): number {
+  const path = join(dir, 'data_batch_1.bin');
+  if (!existsSync(path)) throw new CliError(`${path}: no such file; --data-dir must be the cifar-10-batches-bin directory (data_batch_1.bin ... data_batch_5.bin, test_batch.bin)`);
+  const bytes = statSync(path).size;
+  if (bytes === 0 || bytes % CIFAR10_RECORD_BYTES !== 0) throw new CliError(`${path}: ${bytes} bytes is not a whole number of ${CIFAR10_RECORD_BYTES}-byte CIFAR-10 records`);
+  return bytes / CIFAR10_RECORD_BYTES;
 }
 
 /** The machine line of a report: CPU, cores, memory, OS and Node. */
